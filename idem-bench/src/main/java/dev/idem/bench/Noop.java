@@ -1,0 +1,3 @@
+package dev.idem.bench;
+
+final class Noop {}

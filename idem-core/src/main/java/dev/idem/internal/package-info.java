@@ -1,0 +1,2 @@
+/** Implementation details; not exported, no compatibility promise. */
+package dev.idem.internal;

@@ -1,0 +1,2 @@
+/** The Idem API: the engine, keys and key policies, fingerprints and outcomes. */
+package dev.idem;

@@ -1,0 +1,3 @@
+package dev.idem.tck;
+
+final class Noop {}
