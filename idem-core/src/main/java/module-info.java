@@ -1,6 +1,6 @@
 /**
- * Idem core: keys and key policies, request fingerprints, the idempotency engine, the store SPI
- * and the in-memory store. Depends on the JDK only.
+ * Idem core: keys and key policies, request fingerprints, the idempotency engine, the store SPI and
+ * the in-memory store. Depends on the JDK only.
  */
 @org.jspecify.annotations.NullMarked
 module dev.idem.core {

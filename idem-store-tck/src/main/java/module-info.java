@@ -9,5 +9,7 @@ module dev.idem.store.tck {
 
   exports dev.idem.tck;
 
-  opens dev.idem.tck to org.junit.platform.commons, net.jqwik.engine;
+  opens dev.idem.tck to
+      org.junit.platform.commons,
+      net.jqwik.engine;
 }

@@ -6,10 +6,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The store could not be reached or did not answer in time, so nothing is known about the
- * record. A store throws this instead of guessing: a wrong answer would run an operation twice.
- * The engine turns it into its failure policy (fail closed by default, which an HTTP layer
- * answers with 503 and {@code Retry-After}).
+ * The store could not be reached or did not answer in time, so nothing is known about the record. A
+ * store throws this instead of guessing: a wrong answer would run an operation twice. The engine
+ * turns it into its failure policy (fail closed by default, which an HTTP layer answers with 503
+ * and {@code Retry-After}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -28,8 +28,7 @@ public final class StoreUnavailableException extends IdempotencyException {
    * @throws NullPointerException if {@code message} or {@code retryAfter} is null
    * @throws IllegalArgumentException if {@code retryAfter} is zero or negative
    */
-  public StoreUnavailableException(
-      String message, Duration retryAfter, @Nullable Throwable cause) {
+  public StoreUnavailableException(String message, Duration retryAfter, @Nullable Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause);
     Objects.requireNonNull(retryAfter, "retryAfter");
     if (retryAfter.isZero() || retryAfter.isNegative()) {

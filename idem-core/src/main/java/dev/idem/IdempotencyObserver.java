@@ -1,0 +1,59 @@
+package dev.idem;
+
+import dev.idem.spi.StoreUnavailableException;
+
+/**
+ * Hooks for metrics and logs; every method defaults to doing nothing, like a no-op metrics factory.
+ * Called on the caller's thread (or the heartbeat thread for renewals) and must not throw or block.
+ * Never receives keys or bodies: only what is safe to export.
+ */
+public interface IdempotencyObserver {
+
+  /** The observer that does nothing. */
+  IdempotencyObserver NONE = new IdempotencyObserver() {};
+
+  /** What an invocation came to. */
+  enum OutcomeType {
+    /** The operation ran (a new key). */
+    EXECUTED,
+    /** A stored result was replayed. */
+    REPLAYED,
+    /** A duplicate was still running. */
+    IN_PROGRESS,
+    /** The key was reused with a different request. */
+    MISMATCH
+  }
+
+  /** Which store call failed. */
+  enum StoreCall {
+    ACQUIRE,
+    COMPLETE,
+    RENEW,
+    RELEASE,
+    FIND
+  }
+
+  /**
+   * An invocation finished.
+   *
+   * @param type the outcome
+   * @param dedupNanos time spent in the store deciding it (acquire, plus any waiting); excludes the
+   *     operation itself
+   */
+  default void onOutcome(OutcomeType type, long dedupNanos) {}
+
+  /** A store call failed; the engine applied its failure policy. */
+  default void onStoreFailure(StoreCall call, StoreUnavailableException failure) {}
+
+  /** An operation ran unprotected because the store was down and the engine fails open. */
+  default void onFailOpen() {}
+
+  /** A claim's lease was found taken over (by a heartbeat or at completion). */
+  default void onLeaseLost() {}
+
+  /** A heartbeat renewed a running operation's lease. */
+  default void onLeaseRenewed() {}
+
+  /** An operation finished and the key was released instead of stored. */
+  default void onReleased() {}
+}

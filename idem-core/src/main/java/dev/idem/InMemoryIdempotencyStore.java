@@ -1,0 +1,353 @@
+package dev.idem;
+
+import dev.idem.spi.AcquireResult;
+import dev.idem.spi.IdempotencyRecord;
+import dev.idem.spi.IdempotencyStore;
+import dev.idem.spi.LeaseToken;
+import dev.idem.spi.RecordState;
+import dev.idem.spi.StoreKey;
+import dev.idem.spi.WriteResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link IdempotencyStore} in this JVM's memory: for tests, single-instance services and the
+ * simulator. It deduplicates within one process only and loses everything on restart; use the Redis
+ * or JDBC store when several instances serve the same keys.
+ *
+ * <p>Bounded and expiring. Expired records are dropped lazily and by {@link #sweep()}. While the
+ * store holds fewer than {@code maximumSize} live records it never drops one before its lease or
+ * retention ends. At the bound it first sweeps expired records, then, only if still full, evicts
+ * the least recently used record and counts it in {@link Stats#forcedEvictions()}: a non-zero count
+ * means the bound is too small for the retention and traffic, and retries of evicted keys would run
+ * again.
+ *
+ * <p>Thread-safe: every operation is atomic under one lock.
+ */
+public final class InMemoryIdempotencyStore implements IdempotencyStore {
+
+  /** The default bound on stored records. */
+  public static final int DEFAULT_MAXIMUM_SIZE = 100_000;
+
+  // Full sweeps at the bound cost O(n); this spaces them out when they keep finding nothing.
+  private static final long SWEEP_BACKOFF_MILLIS = 1_000;
+
+  private final Clock clock;
+  private final int maximumSize;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final LinkedHashMap<StoreKey, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  private final AtomicLong forcedEvictions = new AtomicLong();
+  private final AtomicLong expiredRemovals = new AtomicLong();
+  private long nextSweepAllowedAt = Long.MIN_VALUE;
+
+  private InMemoryIdempotencyStore(Builder builder) {
+    this.clock = builder.clock;
+    this.maximumSize = builder.maximumSize;
+  }
+
+  /** A store with the system UTC clock and {@value #DEFAULT_MAXIMUM_SIZE} records at most. */
+  public static InMemoryIdempotencyStore ofDefaults() {
+    return builder().build();
+  }
+
+  /** A builder for a store; use it once. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Counters about the store's contents; a snapshot. */
+  public record Stats(int size, int maximumSize, long forcedEvictions, long expiredRemovals) {}
+
+  /** One stored record; replaced wholesale on every transition. */
+  private record Entry(
+      RecordState state,
+      Fingerprint fingerprint,
+      @Nullable LeaseToken token,
+      long createdAtMillis,
+      long expiresAtMillis,
+      long completedAtMillis,
+      byte @Nullable [] result) {
+
+    boolean expiredAt(long nowMillis) {
+      return nowMillis >= expiresAtMillis;
+    }
+
+    boolean heldBy(LeaseToken candidate, long nowMillis) {
+      return state == RecordState.IN_PROGRESS && !expiredAt(nowMillis) && candidate.equals(token);
+    }
+
+    IdempotencyRecord toRecord(StoreKey key) {
+      boolean completed = state == RecordState.COMPLETED;
+      return new IdempotencyRecord(
+          key,
+          state,
+          fingerprint,
+          token,
+          Instant.ofEpochMilli(createdAtMillis),
+          Instant.ofEpochMilli(expiresAtMillis),
+          completed ? Instant.ofEpochMilli(completedAtMillis) : null,
+          result);
+    }
+  }
+
+  @Override
+  public AcquireResult acquire(StoreKey key, Fingerprint fingerprint, Duration lease) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    long leaseMillis = positiveMillis(lease, "lease");
+    lock.lock();
+    try {
+      long now = clock.millis();
+      Entry entry = liveEntry(key, now);
+      if (entry == null) {
+        makeRoom(now);
+        LeaseToken token = LeaseToken.random();
+        long expiresAt = now + leaseMillis;
+        entries.put(
+            key, new Entry(RecordState.IN_PROGRESS, fingerprint, token, now, expiresAt, 0, null));
+        return new AcquireResult.Acquired(token, Instant.ofEpochMilli(expiresAt));
+      }
+      if (!entry.fingerprint().equals(fingerprint)) {
+        return new AcquireResult.Mismatch(entry.state());
+      }
+      if (entry.state() == RecordState.COMPLETED) {
+        return new AcquireResult.Completed(entry.toRecord(key));
+      }
+      return new AcquireResult.InProgress(Duration.ofMillis(entry.expiresAtMillis() - now));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public WriteResult complete(StoreKey key, LeaseToken token, byte[] result, Duration retention) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(result, "result");
+    long retentionMillis = positiveMillis(retention, "retention");
+    byte[] copy = result.clone();
+    lock.lock();
+    try {
+      long now = clock.millis();
+      Entry entry = entries.get(key);
+      if (entry == null || !entry.heldBy(token, now)) {
+        return WriteResult.LEASE_LOST;
+      }
+      entries.put(
+          key,
+          new Entry(
+              RecordState.COMPLETED,
+              entry.fingerprint(),
+              null,
+              entry.createdAtMillis(),
+              now + retentionMillis,
+              now,
+              copy));
+      return WriteResult.APPLIED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public WriteResult renew(StoreKey key, LeaseToken token, Duration lease) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(token, "token");
+    long leaseMillis = positiveMillis(lease, "lease");
+    lock.lock();
+    try {
+      long now = clock.millis();
+      Entry entry = entries.get(key);
+      if (entry == null || !entry.heldBy(token, now)) {
+        return WriteResult.LEASE_LOST;
+      }
+      entries.put(
+          key,
+          new Entry(
+              RecordState.IN_PROGRESS,
+              entry.fingerprint(),
+              token,
+              entry.createdAtMillis(),
+              now + leaseMillis,
+              0,
+              null));
+      return WriteResult.APPLIED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public WriteResult release(StoreKey key, LeaseToken token) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(token, "token");
+    lock.lock();
+    try {
+      Entry entry = entries.get(key);
+      if (entry == null || !entry.heldBy(token, clock.millis())) {
+        return WriteResult.LEASE_LOST;
+      }
+      entries.remove(key);
+      return WriteResult.APPLIED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<IdempotencyRecord> find(StoreKey key) {
+    Objects.requireNonNull(key, "key");
+    lock.lock();
+    try {
+      Entry entry = liveEntry(key, clock.millis());
+      return entry == null ? Optional.empty() : Optional.of(entry.toRecord(key));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes every record whose lease or retention has ended. Safe to call from a scheduler.
+   *
+   * @return how many records were removed
+   */
+  public int sweep() {
+    lock.lock();
+    try {
+      return sweepExpired(clock.millis());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A snapshot of the store's counters. */
+  public Stats stats() {
+    lock.lock();
+    try {
+      return new Stats(entries.size(), maximumSize, forcedEvictions.get(), expiredRemovals.get());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private @Nullable Entry liveEntry(StoreKey key, long now) {
+    Entry entry = entries.get(key);
+    if (entry != null && entry.expiredAt(now)) {
+      entries.remove(key);
+      expiredRemovals.incrementAndGet();
+      return null;
+    }
+    return entry;
+  }
+
+  private void makeRoom(long now) {
+    if (entries.size() < maximumSize) {
+      return;
+    }
+    if (now >= nextSweepAllowedAt) {
+      int removed = sweepExpired(now);
+      nextSweepAllowedAt = removed > 0 ? now : now + SWEEP_BACKOFF_MILLIS;
+    }
+    Iterator<Map.Entry<StoreKey, Entry>> eldestFirst = entries.entrySet().iterator();
+    while (entries.size() >= maximumSize && eldestFirst.hasNext()) {
+      Entry eldest = eldestFirst.next().getValue();
+      eldestFirst.remove();
+      if (eldest.expiredAt(now)) {
+        expiredRemovals.incrementAndGet();
+      } else {
+        forcedEvictions.incrementAndGet();
+      }
+    }
+  }
+
+  private int sweepExpired(long now) {
+    int removed = 0;
+    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+      if (it.next().expiredAt(now)) {
+        it.remove();
+        removed++;
+      }
+    }
+    expiredRemovals.addAndGet(removed);
+    return removed;
+  }
+
+  private static long positiveMillis(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isZero() || duration.isNegative()) {
+      throw new IllegalArgumentException(name + " must be positive: " + duration);
+    }
+    return Math.max(1, duration.toMillis());
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryIdempotencyStore[maximumSize=" + maximumSize + "]";
+  }
+
+  /**
+   * Configures an {@link InMemoryIdempotencyStore}. Not thread-safe; each option may be set once.
+   */
+  public static final class Builder {
+    private Clock clock = Clock.systemUTC();
+    private int maximumSize = DEFAULT_MAXIMUM_SIZE;
+    private boolean clockSet;
+    private boolean maximumSizeSet;
+
+    private Builder() {}
+
+    /**
+     * The clock that leases and retention are measured with. Default: system UTC.
+     *
+     * @throws NullPointerException if {@code clock} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(Clock clock) {
+      if (clockSet) {
+        throw new IllegalStateException("clock was already set");
+      }
+      this.clock = Objects.requireNonNull(clock, "clock");
+      clockSet = true;
+      return this;
+    }
+
+    /**
+     * How many records the store holds at most. Default {@value #DEFAULT_MAXIMUM_SIZE}.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder maximumSize(int maximumSize) {
+      if (maximumSizeSet) {
+        throw new IllegalStateException("maximumSize was already set");
+      }
+      this.maximumSize = maximumSize;
+      maximumSizeSet = true;
+      return this;
+    }
+
+    /**
+     * Builds the store.
+     *
+     * @throws IllegalArgumentException listing every invalid option
+     */
+    public InMemoryIdempotencyStore build() {
+      List<String> problems = new ArrayList<>();
+      if (maximumSize < 1) {
+        problems.add("maximumSize must be at least 1, was " + maximumSize);
+      }
+      ConfigProblems.throwIfAny("InMemoryIdempotencyStore", problems);
+      return new InMemoryIdempotencyStore(this);
+    }
+  }
+}

@@ -1,0 +1,291 @@
+package dev.idem.internal;
+
+import dev.idem.Fingerprint;
+import dev.idem.Idempotency;
+import dev.idem.IdempotencyException;
+import dev.idem.IdempotencyObserver;
+import dev.idem.IdempotencyObserver.OutcomeType;
+import dev.idem.IdempotencyObserver.StoreCall;
+import dev.idem.Invocation;
+import dev.idem.KeyCheck;
+import dev.idem.KeyPolicy;
+import dev.idem.KeyRejectedException;
+import dev.idem.Operation;
+import dev.idem.Outcome;
+import dev.idem.ResultCodec;
+import dev.idem.StoreFailurePolicy;
+import dev.idem.spi.AcquireResult;
+import dev.idem.spi.IdempotencyRecord;
+import dev.idem.spi.IdempotencyStore;
+import dev.idem.spi.LeaseToken;
+import dev.idem.spi.StoreKey;
+import dev.idem.spi.StoreUnavailableException;
+import dev.idem.spi.WriteResult;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The {@link Idempotency} implementation: claim, run under a heartbeat, store or release. */
+public final class Engine implements Idempotency {
+  private static final long FIRST_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final long[] COMPLETE_RETRY_BACKOFF_MILLIS = {25, 100};
+
+  private final IdempotencyStore store;
+  private final KeyPolicy keyPolicy;
+  private final Duration retention;
+  private final Duration lease;
+  private final Duration heartbeatInterval;
+  private final Duration maxWait;
+  private final StoreFailurePolicy storeFailurePolicy;
+  private final IdempotencyObserver observer;
+  private final KeyDigester digester;
+  private final Heartbeat heartbeat;
+
+  /** An engine from validated settings; use {@link Idempotency#builder()}. */
+  public Engine(EngineSettings settings) {
+    this.store = settings.store();
+    this.keyPolicy = settings.keyPolicy();
+    this.retention = settings.retention();
+    this.lease = settings.lease();
+    this.heartbeatInterval = settings.heartbeatInterval();
+    this.maxWait = settings.maxWait();
+    this.storeFailurePolicy = settings.storeFailurePolicy();
+    this.observer = settings.observer();
+    this.digester = new KeyDigester(settings.keyDigestSecret());
+    this.heartbeat =
+        new Heartbeat(settings.heartbeatInterval(), observer, settings.heartbeatExecutor());
+  }
+
+  @Override
+  public <T> Outcome<T> execute(
+      Invocation invocation, ResultCodec<T> codec, Operation<T> operation) {
+    Objects.requireNonNull(invocation, "invocation");
+    Objects.requireNonNull(codec, "codec");
+    Objects.requireNonNull(operation, "operation");
+    KeyCheck check = keyPolicy.check(invocation.key());
+    if (check instanceof KeyCheck.Rejected rejected) {
+      throw new KeyRejectedException(rejected);
+    }
+    StoreKey storeKey = digester.digest(invocation.scope(), invocation.key());
+    Fingerprint fingerprint = invocation.fingerprint();
+    Duration claimLease = orDefault(invocation.lease(), lease);
+    Duration claimRetention = orDefault(invocation.retention(), retention);
+    long waitNanos = orDefault(invocation.maxWait(), maxWait).toNanos();
+
+    long started = System.nanoTime();
+    long pollNanos = FIRST_POLL_NANOS;
+    while (true) {
+      AcquireResult acquired;
+      try {
+        acquired = store.acquire(storeKey, fingerprint, claimLease);
+      } catch (StoreUnavailableException e) {
+        observer.onStoreFailure(StoreCall.ACQUIRE, e);
+        if (storeFailurePolicy == StoreFailurePolicy.FAIL_OPEN) {
+          observer.onFailOpen();
+          return new Outcome.Executed<>(runUnprotected(operation), Outcome.Storage.UNPROTECTED);
+        }
+        throw e;
+      }
+      if (acquired instanceof AcquireResult.Acquired claim) {
+        observer.onOutcome(OutcomeType.EXECUTED, System.nanoTime() - started);
+        return run(storeKey, claim.token(), claimLease, claimRetention, codec, operation);
+      }
+      if (acquired instanceof AcquireResult.Completed completed) {
+        observer.onOutcome(OutcomeType.REPLAYED, System.nanoTime() - started);
+        return replay(completed.record(), codec);
+      }
+      if (acquired instanceof AcquireResult.Mismatch) {
+        observer.onOutcome(OutcomeType.MISMATCH, System.nanoTime() - started);
+        return new Outcome.Mismatch<>();
+      }
+      AcquireResult.InProgress inProgress = (AcquireResult.InProgress) acquired;
+      long remaining = waitNanos - (System.nanoTime() - started);
+      if (remaining <= 0
+          || !pause(Math.min(Math.min(pollNanos, remaining), inProgress.retryAfter().toNanos()))) {
+        observer.onOutcome(OutcomeType.IN_PROGRESS, System.nanoTime() - started);
+        return new Outcome.InProgress<>(wholeSecondsAtLeastOne(inProgress.retryAfter()));
+      }
+      pollNanos = Math.min(pollNanos * 2, MAX_POLL_NANOS);
+    }
+  }
+
+  private <T> Outcome<T> run(
+      StoreKey storeKey,
+      LeaseToken token,
+      Duration claimLease,
+      Duration claimRetention,
+      ResultCodec<T> codec,
+      Operation<T> operation) {
+    Duration renewEvery = min(heartbeatInterval, claimLease.dividedBy(3));
+    Claim claim = new Claim(store, observer, storeKey, token, claimLease, renewEvery);
+    heartbeat.register(claim);
+    T value;
+    byte[] encoded;
+    try {
+      value = operation.run(claim);
+      encoded =
+          claim.releaseRequested()
+              ? new byte[0]
+              : Objects.requireNonNull(codec.encode(value), "codec.encode returned null");
+    } catch (Throwable failure) {
+      heartbeat.unregister(claim);
+      claim.finish();
+      releaseQuietly(storeKey, token, failure);
+      throw propagate(failure);
+    }
+    heartbeat.unregister(claim);
+    claim.finish();
+    if (claim.releaseRequested()) {
+      releaseQuietly(storeKey, token, null);
+      observer.onReleased();
+      return new Outcome.Executed<>(value, Outcome.Storage.RELEASED);
+    }
+    return new Outcome.Executed<>(value, complete(storeKey, token, encoded, claimRetention));
+  }
+
+  private Outcome.Storage complete(
+      StoreKey storeKey, LeaseToken token, byte[] encoded, Duration claimRetention) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        WriteResult written = store.complete(storeKey, token, encoded, claimRetention);
+        if (written instanceof WriteResult.Applied) {
+          return Outcome.Storage.STORED;
+        }
+        observer.onLeaseLost();
+        return Outcome.Storage.LEASE_LOST;
+      } catch (StoreUnavailableException e) {
+        observer.onStoreFailure(StoreCall.COMPLETE, e);
+        if (attempt >= COMPLETE_RETRY_BACKOFF_MILLIS.length
+            || !pause(TimeUnit.MILLISECONDS.toNanos(COMPLETE_RETRY_BACKOFF_MILLIS[attempt]))) {
+          return Outcome.Storage.STORE_FAILED;
+        }
+      }
+    }
+  }
+
+  private <T> Outcome<T> replay(IdempotencyRecord record, ResultCodec<T> codec) {
+    byte[] stored = Objects.requireNonNull(record.result(), "completed record without result");
+    return new Outcome.Replayed<>(
+        codec.decode(stored), Objects.requireNonNull(record.completedAt(), "completedAt"));
+  }
+
+  private <T> T runUnprotected(Operation<T> operation) {
+    try {
+      return operation.run(UnprotectedContext.INSTANCE);
+    } catch (Throwable failure) {
+      throw propagate(failure);
+    }
+  }
+
+  private void releaseQuietly(
+      StoreKey storeKey, LeaseToken token, @org.jspecify.annotations.Nullable Throwable cause) {
+    try {
+      store.release(storeKey, token);
+    } catch (StoreUnavailableException e) {
+      // The claim lapses when its lease ends; the caller's failure matters more than this one.
+      observer.onStoreFailure(StoreCall.RELEASE, e);
+      if (cause != null) {
+        cause.addSuppressed(e);
+      }
+    }
+  }
+
+  private static RuntimeException propagate(Throwable failure) {
+    if (failure instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return new IdempotencyException(
+        "the operation failed; the key was released: " + failure, failure);
+  }
+
+  /** Sleeps; false when interrupted (the interrupt flag is restored). */
+  private static boolean pause(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public KeyPolicy keyPolicy() {
+    return keyPolicy;
+  }
+
+  @Override
+  public StoreKey storeKey(String scope, String key) {
+    return digester.digest(
+        Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(key, "key"));
+  }
+
+  @Override
+  public Optional<IdempotencyRecord> find(String scope, String key) {
+    try {
+      return store.find(storeKey(scope, key));
+    } catch (StoreUnavailableException e) {
+      observer.onStoreFailure(StoreCall.FIND, e);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    heartbeat.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Idempotency[store="
+        + store
+        + ", keyPolicy="
+        + keyPolicy.name()
+        + ", retention="
+        + retention
+        + ", lease="
+        + lease
+        + ", maxWait="
+        + maxWait
+        + ", storeFailurePolicy="
+        + storeFailurePolicy
+        + "]";
+  }
+
+  private static Duration wholeSecondsAtLeastOne(Duration duration) {
+    long seconds = (duration.toMillis() + 999) / 1000;
+    return Duration.ofSeconds(Math.max(1, seconds));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static <V> V orDefault(@org.jspecify.annotations.Nullable V value, V fallback) {
+    return value != null ? value : fallback;
+  }
+
+  /** The context of an unprotected run: there is no lease to lose or renew. */
+  private enum UnprotectedContext implements dev.idem.ExecutionContext {
+    INSTANCE;
+
+    @Override
+    public boolean leaseLost() {
+      return false;
+    }
+
+    @Override
+    public void renewLease() {}
+
+    @Override
+    public void releaseKey() {}
+  }
+}

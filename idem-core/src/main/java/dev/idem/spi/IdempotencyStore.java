@@ -1,0 +1,73 @@
+package dev.idem.spi;
+
+import dev.idem.Fingerprint;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where idempotency records live. A store only stores: it does no hashing, no encoding and no
+ * caching; the engine hands it digests, fingerprints and opaque result bytes.
+ *
+ * <p>The contract, checked for every store by {@code idem-store-tck}:
+ *
+ * <ul>
+ *   <li>{@link #acquire} is one atomic step, even across processes sharing the back end.
+ *   <li>A record whose lease or retention has ended is treated exactly as an absent one.
+ *   <li>Every write after {@code acquire} is fenced by the lease token.
+ *   <li>A completed record is immutable until its retention ends.
+ *   <li>When the back end cannot be reached, every method throws {@link StoreUnavailableException};
+ *       it never answers as if the record were absent.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe. No method accepts or returns null.
+ */
+public interface IdempotencyStore extends AutoCloseable {
+
+  /**
+   * Claims {@code key} for a request with {@code fingerprint} if it is absent, in one atomic step.
+   *
+   * @param key the record's identity
+   * @param fingerprint the request's fingerprint
+   * @param lease how long the claim lasts unless renewed; positive
+   * @return {@code Acquired} with a new token, or what stands in the way
+   * @throws StoreUnavailableException if the back end cannot be reached
+   * @throws IllegalArgumentException if {@code lease} is not positive
+   */
+  AcquireResult acquire(StoreKey key, Fingerprint fingerprint, Duration lease);
+
+  /**
+   * Stores {@code result} and turns the record held under {@code token} into COMPLETED, kept for
+   * {@code retention} from now.
+   *
+   * @throws StoreUnavailableException if the back end cannot be reached
+   * @throws IllegalArgumentException if {@code retention} is not positive
+   */
+  WriteResult complete(StoreKey key, LeaseToken token, byte[] result, Duration retention);
+
+  /**
+   * Extends the lease of the record held under {@code token} to {@code lease} from now.
+   *
+   * @throws StoreUnavailableException if the back end cannot be reached
+   * @throws IllegalArgumentException if {@code lease} is not positive
+   */
+  WriteResult renew(StoreKey key, LeaseToken token, Duration lease);
+
+  /**
+   * Deletes the in-progress record held under {@code token}, so the key can be claimed again (a
+   * retryable failure).
+   *
+   * @throws StoreUnavailableException if the back end cannot be reached
+   */
+  WriteResult release(StoreKey key, LeaseToken token);
+
+  /**
+   * Reads the live record, if any: an expired record is not returned.
+   *
+   * @throws StoreUnavailableException if the back end cannot be reached
+   */
+  Optional<IdempotencyRecord> find(StoreKey key);
+
+  /** Releases the store's own resources; a client passed in by the caller stays open. */
+  @Override
+  default void close() {}
+}

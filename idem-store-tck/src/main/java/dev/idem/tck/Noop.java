@@ -1,3 +1,0 @@
-package dev.idem.tck;
-
-final class Noop {}
