@@ -1,0 +1,101 @@
+package dev.idem.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idem.Fingerprint;
+import dev.idem.InMemoryIdempotencyStore;
+import dev.idem.ManualClock;
+import dev.idem.spi.AcquireResult;
+import dev.idem.spi.LeaseToken;
+import dev.idem.spi.StoreKey;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The in-memory store's bound")
+class InMemoryStoreBoundsTest {
+  private static final Fingerprint FP = IdempotencyEngineTest.fingerprint("fp");
+  private static final Duration LEASE = Duration.ofSeconds(60);
+  private static final Duration RETENTION = Duration.ofHours(24);
+
+  private final ManualClock clock = ManualClock.ofDefaults();
+
+  private static StoreKey key(int i) {
+    return new StoreKey(String.format("%064x", i));
+  }
+
+  private static void complete(InMemoryIdempotencyStore store, int i) {
+    LeaseToken token = ((AcquireResult.Acquired) store.acquire(key(i), FP, LEASE)).token();
+    store.complete(key(i), token, new byte[] {(byte) i}, RETENTION);
+  }
+
+  @Test
+  @DisplayName("under its bound it keeps every completed record until retention ends")
+  void keepsEverythingUnderTheBound() {
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder().clock(clock).maximumSize(100).build();
+    for (int i = 0; i < 100; i++) {
+      complete(store, i);
+    }
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(store.acquire(key(i), FP, LEASE)).isInstanceOf(AcquireResult.Completed.class);
+    }
+    assertThat(store.stats().forcedEvictions()).isZero();
+  }
+
+  @Test
+  @DisplayName("at its bound it drops expired records first, without counting a forced eviction")
+  void dropsExpiredFirst() {
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder().clock(clock).maximumSize(10).build();
+    for (int i = 0; i < 10; i++) {
+      complete(store, i);
+    }
+    clock.advance(RETENTION.plusSeconds(1));
+
+    complete(store, 10);
+
+    assertThat(store.stats().forcedEvictions()).isZero();
+    assertThat(store.stats().size()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("when it must evict a live record it evicts the least recently used and counts it")
+  void evictsLeastRecentlyUsedAndCounts() {
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder().clock(clock).maximumSize(3).build();
+    complete(store, 0);
+    complete(store, 1);
+    complete(store, 2);
+    store.find(key(0)); // 0 is now more recently used than 1
+
+    complete(store, 3);
+
+    assertThat(store.stats().forcedEvictions()).isEqualTo(1);
+    assertThat(store.find(key(1))).isEmpty();
+    assertThat(store.find(key(0))).isPresent();
+    assertThat(store.stats().size()).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("sweep removes expired records and reports how many")
+  void sweepRemovesExpired() {
+    InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+    complete(store, 1);
+    store.acquire(key(2), FP, LEASE);
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(store.sweep()).isEqualTo(1);
+    assertThat(store.stats().size()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("an invalid bound fails at build()")
+  void invalidBound() {
+    assertThatThrownBy(() -> InMemoryIdempotencyStore.builder().maximumSize(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maximumSize must be at least 1");
+  }
+}
