@@ -1,0 +1,243 @@
+package dev.idem.internal;
+
+import dev.idem.RandomnessUnavailableException;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Idem's CSPRNG: a per-thread AES-256-CTR generator with fast key erasure, seeded and periodically
+ * reseeded from the operating system.
+ *
+ * <p>Each refill encrypts a counter stream under the current key; the first 32 bytes of the output
+ * become the next key and the rest is handed out, zeroed as it goes. A captured state therefore
+ * reveals no earlier output (backtracking resistance), and threads never contend: a shared {@code
+ * SecureRandom} serialises every caller on one lock. Reseeding mixes fresh OS entropy into the key
+ * every {@value #RESEED_BYTES} bytes or {@value #RESEED_NANOS} ns, whichever comes first.
+ *
+ * <p>The first use runs a self-test: an AES-256-CTR known-answer test and a check that the OS
+ * source yields distinct, non-constant seeds. A failure throws {@link
+ * RandomnessUnavailableException}; nothing random is ever produced from an unverified source.
+ */
+public final class Drbg {
+  private static final int KEY_BYTES = 32;
+  private static final int BLOCK_BYTES = 16;
+  // 4 KiB per refill amortises the cipher re-key over ~250 base64url-128 keys.
+  private static final int REFILL_BYTES = 4096;
+  static final long RESEED_BYTES = 1L << 24;
+  static final long RESEED_NANOS = 300_000_000_000L;
+
+  private static final SecureRandom SEED_SOURCE = SelfTest.verifiedSeedSource();
+  private static final ThreadLocal<Drbg> PER_THREAD = ThreadLocal.withInitial(Drbg::new);
+
+  private final Cipher cipher;
+  private final byte[] key = new byte[KEY_BYTES];
+  private final byte[] iv = new byte[BLOCK_BYTES];
+  private final byte[] zeros = new byte[REFILL_BYTES];
+  private final byte[] buffer = new byte[REFILL_BYTES];
+  private final byte[] previousFirstBlock = new byte[BLOCK_BYTES];
+  private int position = REFILL_BYTES;
+  private long bytesSinceSeed;
+  private long seededAtNanos;
+
+  private Drbg() {
+    this.cipher = newCtrCipher();
+    reseed(true);
+  }
+
+  /** The calling thread's generator. Use it on that thread only. */
+  public static Drbg current() {
+    return PER_THREAD.get();
+  }
+
+  /** Fills {@code out} with random bytes. */
+  public void nextBytes(byte[] out) {
+    nextBytes(out, 0, out.length);
+  }
+
+  /** Fills {@code length} bytes of {@code out} from {@code offset} with random bytes. */
+  public void nextBytes(byte[] out, int offset, int length) {
+    int written = 0;
+    while (written < length) {
+      if (position == REFILL_BYTES) {
+        refill();
+      }
+      int n = Math.min(length - written, REFILL_BYTES - position);
+      System.arraycopy(buffer, position, out, offset + written, n);
+      Arrays.fill(buffer, position, position + n, (byte) 0);
+      position += n;
+      written += n;
+    }
+  }
+
+  /** A uniformly random long. */
+  public long nextLong() {
+    if (REFILL_BYTES - position < Long.BYTES) {
+      byte[] bytes = new byte[Long.BYTES];
+      nextBytes(bytes);
+      return toLong(bytes, 0);
+    }
+    long value = toLong(buffer, position);
+    Arrays.fill(buffer, position, position + Long.BYTES, (byte) 0);
+    position += Long.BYTES;
+    return value;
+  }
+
+  private void refill() {
+    if (bytesSinceSeed >= RESEED_BYTES || System.nanoTime() - seededAtNanos >= RESEED_NANOS) {
+      reseed(false);
+    }
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
+      int produced = cipher.update(zeros, 0, REFILL_BYTES, buffer);
+      if (produced != REFILL_BYTES) {
+        throw new RandomnessUnavailableException(
+            "AES-CTR produced " + produced + " of " + REFILL_BYTES + " bytes", null);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new RandomnessUnavailableException("AES-256-CTR failed: " + e.getMessage(), e);
+    }
+    // Continuous test (FIPS 140-2 style): two refills must never start with the same block.
+    if (Arrays.equals(buffer, 0, BLOCK_BYTES, previousFirstBlock, 0, BLOCK_BYTES)) {
+      throw new RandomnessUnavailableException(
+          "the generator repeated its output; refusing to produce keys", null);
+    }
+    System.arraycopy(buffer, 0, previousFirstBlock, 0, BLOCK_BYTES);
+    // Fast key erasure: the next key comes from this output and is never handed out.
+    System.arraycopy(buffer, BLOCK_BYTES, key, 0, KEY_BYTES);
+    Arrays.fill(buffer, 0, BLOCK_BYTES + KEY_BYTES, (byte) 0);
+    position = BLOCK_BYTES + KEY_BYTES;
+    bytesSinceSeed += REFILL_BYTES;
+  }
+
+  private void reseed(boolean initial) {
+    byte[] seed = new byte[KEY_BYTES + BLOCK_BYTES];
+    SEED_SOURCE.nextBytes(seed);
+    if (initial) {
+      System.arraycopy(seed, 0, key, 0, KEY_BYTES);
+    } else {
+      // Mix, don't replace: the new key is only as weak as the stronger of old state and new seed.
+      MessageDigest sha256 = SelfTest.sha256();
+      sha256.update(key);
+      sha256.update(seed, 0, KEY_BYTES);
+      byte[] mixed = sha256.digest();
+      System.arraycopy(mixed, 0, key, 0, KEY_BYTES);
+      Arrays.fill(mixed, (byte) 0);
+    }
+    System.arraycopy(seed, KEY_BYTES, iv, 0, BLOCK_BYTES);
+    Arrays.fill(seed, (byte) 0);
+    bytesSinceSeed = 0;
+    seededAtNanos = System.nanoTime();
+  }
+
+  private static long toLong(byte[] bytes, int offset) {
+    long value = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      value = (value << 8) | (bytes[offset + i] & 0xFF);
+    }
+    return value;
+  }
+
+  private static Cipher newCtrCipher() {
+    try {
+      return Cipher.getInstance("AES/CTR/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new RandomnessUnavailableException(
+          "this JDK has no AES/CTR/NoPadding cipher: " + e.getMessage(), e);
+    }
+  }
+
+  /** Start-up checks: the cipher computes AES correctly and the OS source is live. */
+  static final class SelfTest {
+    // NIST SP 800-38A, F.5.5 CTR-AES256.Encrypt, block #1.
+    private static final String KAT_KEY =
+        "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4";
+    private static final String KAT_COUNTER = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    private static final String KAT_PLAINTEXT = "6bc1bee22e409f96e93d7e117393172a";
+    private static final String KAT_CIPHERTEXT = "601ec313775789a5b7a7f504bbf3d228";
+
+    private SelfTest() {}
+
+    static SecureRandom verifiedSeedSource() {
+      knownAnswerTest();
+      SecureRandom source = osSource();
+      checkLive(source);
+      return source;
+    }
+
+    static void knownAnswerTest() {
+      HexFormat hex = HexFormat.of();
+      byte[] out;
+      try {
+        Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+        cipher.init(
+            Cipher.ENCRYPT_MODE,
+            new SecretKeySpec(hex.parseHex(KAT_KEY), "AES"),
+            new IvParameterSpec(hex.parseHex(KAT_COUNTER)));
+        out = cipher.doFinal(hex.parseHex(KAT_PLAINTEXT));
+      } catch (GeneralSecurityException e) {
+        throw new RandomnessUnavailableException(
+            "AES-256-CTR is unavailable in this JDK: " + e.getMessage(), e);
+      }
+      if (!hex.formatHex(out).equals(KAT_CIPHERTEXT)) {
+        throw new RandomnessUnavailableException(
+            "AES-256-CTR failed its known-answer test (NIST SP 800-38A F.5.5)", null);
+      }
+    }
+
+    /** The non-blocking OS source where the platform has one, else the JDK's default. */
+    static SecureRandom osSource() {
+      try {
+        return SecureRandom.getInstance("NativePRNGNonBlocking");
+      } catch (NoSuchAlgorithmException notUnix) {
+        return new SecureRandom();
+      }
+    }
+
+    static void checkLive(SecureRandom source) {
+      byte[] first = new byte[KEY_BYTES];
+      byte[] second = new byte[KEY_BYTES];
+      try {
+        source.nextBytes(first);
+        source.nextBytes(second);
+      } catch (RuntimeException e) {
+        throw new RandomnessUnavailableException(
+            "the operating system's random source ("
+                + source.getAlgorithm()
+                + ") cannot be read: "
+                + e.getMessage(),
+            e);
+      }
+      if (Arrays.equals(first, second) || isConstant(first)) {
+        throw new RandomnessUnavailableException(
+            "the operating system's random source ("
+                + source.getAlgorithm()
+                + ") returned repeated or constant bytes",
+            null);
+      }
+    }
+
+    private static boolean isConstant(byte[] bytes) {
+      for (byte b : bytes) {
+        if (b != bytes[0]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    static MessageDigest sha256() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new RandomnessUnavailableException("this JDK has no SHA-256", e);
+      }
+    }
+  }
+}
