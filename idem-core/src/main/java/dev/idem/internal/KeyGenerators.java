@@ -3,14 +3,12 @@ package dev.idem.internal;
 import dev.idem.KeyFormat;
 import dev.idem.KeyGenerator;
 import java.time.Clock;
-import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
 /** The key generators behind {@link KeyGenerator}, one per format. */
 public final class KeyGenerators {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
   private static final long MAX_48_BIT = (1L << 48) - 1;
 
   private KeyGenerators() {}
@@ -188,9 +186,7 @@ public final class KeyGenerators {
 
     @Override
     public String next() {
-      byte[] random = new byte[bytes];
-      Drbg.current().nextBytes(random);
-      return BASE64URL.encodeToString(random);
+      return Drbg.current().nextBase64Url(bytes);
     }
 
     @Override
@@ -213,8 +209,7 @@ public final class KeyGenerators {
 
     @Override
     public String next() {
-      byte[] nonce = new byte[nonceBytes];
-      Drbg.current().nextBytes(nonce);
+      String nonce = Drbg.current().nextBase64Url(nonceBytes);
       StringBuilder key = new StringBuilder(prefix.length() + 14 + nonceBytes * 4 / 3 + 1);
       key.append(prefix);
       // Thirteen digits keep the string order equal to the time order until the year 2286.
@@ -223,7 +218,7 @@ public final class KeyGenerators {
         key.append('0');
       }
       key.append(millis).append(prefix.isEmpty() ? '-' : ':');
-      key.append(BASE64URL.encodeToString(nonce));
+      key.append(nonce);
       return key.toString();
     }
 

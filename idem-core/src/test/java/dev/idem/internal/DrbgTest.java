@@ -44,6 +44,23 @@ class DrbgTest {
   }
 
   @Test
+  @DisplayName("encodes base64url exactly as the JDK does, for every length, across refills")
+  void base64UrlMatchesTheJdk() {
+    Drbg drbg = Drbg.current();
+    java.util.Base64.Decoder decoder = java.util.Base64.getUrlDecoder();
+    java.util.Base64.Encoder encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+    for (int round = 0; round < 2_000; round++) {
+      int length = 1 + round % 64;
+      String encoded = drbg.nextBase64Url(length);
+      byte[] decoded = decoder.decode(encoded);
+      assertThat(decoded).hasSize(length);
+      assertThat(encoder.encodeToString(decoded)).isEqualTo(encoded);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> drbg.nextBase64Url(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   @DisplayName("gives every thread its own generator")
   void perThread() throws Exception {
     Drbg mine = Drbg.current();

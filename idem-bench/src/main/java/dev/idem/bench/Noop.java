@@ -1,3 +1,0 @@
-package dev.idem.bench;
-
-final class Noop {}
