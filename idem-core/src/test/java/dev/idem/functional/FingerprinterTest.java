@@ -18,12 +18,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -267,6 +271,27 @@ class FingerprinterTest {
       String reordered = "{\"items\":" + items + ",\"timestamp\":2}";
       Fingerprint fingerprint = allForms(CANONICAL, JSON, utf8(json), elements);
       assertThat(allForms(CANONICAL, JSON, utf8(reordered), elements)).isEqualTo(fingerprint);
+    }
+
+    @Test
+    @DisplayName("one fingerprinter serves many threads at once with the same answers")
+    void sharedBetweenThreads() throws Exception {
+      byte[] body =
+          utf8("{\"timestamp\": 3, \"items\": [1, 2.5, \"\u20ac\"], \"b\": {\"c\": null}}");
+      Fingerprint expected = CANONICAL.fingerprint("POST", "/r", JSON, body);
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<Fingerprint>> results = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+          long seed = i;
+          results.add(pool.submit(() -> allForms(CANONICAL, JSON, body, seed)));
+        }
+        for (Future<Fingerprint> result : results) {
+          assertThat(result.get()).isEqualTo(expected);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
     }
 
     @Test
