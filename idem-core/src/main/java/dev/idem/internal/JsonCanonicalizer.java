@@ -12,6 +12,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -217,18 +218,43 @@ public final class JsonCanonicalizer {
     if (value < 0) {
       return "-" + formatNumber(-value);
     }
-    String digits;
-    int exponent; // value = 0.digits × 10^exponent, the "n" of ECMA-262
     if (value < EXACT_INTEGERS && value == Math.rint(value)) {
       String integer = Long.toString((long) value);
-      exponent = integer.length();
-      digits = stripTrailingZeros(integer);
-    } else {
-      BigDecimal shortest = shortest(value).stripTrailingZeros();
-      digits = shortest.unscaledValue().toString();
-      exponent = digits.length() - shortest.scale();
+      return ecmaScriptLayout(stripTrailingZeros(integer), integer.length());
     }
+    if (value >= Double.MIN_NORMAL) {
+      String layout = fromDoubleToString(value);
+      if (layout != null) {
+        return layout;
+      }
+    }
+    BigDecimal shortest = shortest(value).stripTrailingZeros();
+    String digits = shortest.unscaledValue().toString();
+    // value = 0.digits × 10^exponent: the "n" of ECMA-262
+    int exponent = digits.length() - shortest.scale();
     return ecmaScriptLayout(digits, exponent);
+  }
+
+  // The fast path for the numbers JSON usually holds (prices, ratios). A normal double's rounding
+  // interval is narrower than the gap between decimals of 15 significant digits (2^-52 < 10^-15,
+  // relatively), so it holds at most one of them: when Double.toString's answer has at most 15
+  // digits it is the only, hence shortest and closest, candidate. Null when it has more.
+  private static @Nullable String fromDoubleToString(double value) {
+    String text = Double.toString(value);
+    int e = text.indexOf('E');
+    String mantissa = e < 0 ? text : text.substring(0, e);
+    int dot = mantissa.indexOf('.');
+    String digits = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+    int exponent = dot + (e < 0 ? 0 : Integer.parseInt(text.substring(e + 1)));
+    int leading = 0;
+    while (leading < digits.length() - 1 && digits.charAt(leading) == '0') {
+      leading++;
+    }
+    digits = stripTrailingZeros(digits.substring(leading));
+    if (digits.length() > 15) {
+      return null;
+    }
+    return ecmaScriptLayout(digits, exponent - leading);
   }
 
   // Java 17's Double.toString is not always shortest (JDK-4511638), so search for the shortest
@@ -236,19 +262,27 @@ public final class JsonCanonicalizer {
   // also a (p+1)-digit one), so a binary search over 1..17 digits finds the least.
   private static BigDecimal shortest(double value) {
     BigDecimal exact = new BigDecimal(value);
+    // Most doubles that miss the fast path need 16 or 17 digits: probe those first.
+    BigDecimal at16 = closestRoundTripping(exact, value, 16);
+    if (at16 == null) {
+      return Objects.requireNonNull(
+          closestRoundTripping(exact, value, 17), "17 significant digits round-trip a double");
+    }
+    BigDecimal best = closestRoundTripping(exact, value, 15);
+    if (best == null) {
+      return at16;
+    }
     int low = 1;
-    int high = 17;
+    int high = 15;
     while (low < high) {
       int mid = (low + high) >>> 1;
-      if (closestRoundTripping(exact, value, mid) != null) {
+      BigDecimal candidate = closestRoundTripping(exact, value, mid);
+      if (candidate != null) {
         high = mid;
+        best = candidate;
       } else {
         low = mid + 1;
       }
-    }
-    BigDecimal best = closestRoundTripping(exact, value, low);
-    if (best == null) {
-      throw new AssertionError("17 significant digits always round-trip a double");
     }
     return best;
   }
