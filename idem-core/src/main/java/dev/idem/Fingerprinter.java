@@ -36,10 +36,10 @@ import java.util.TreeSet;
  *
  * The digest input is framed so that no two different requests share it: the domain tag {@code
  * "idem-fp-v1"} and a NUL byte; the method, upper-cased; the route exactly as given (the caller
- * chooses: a path, a path template, with or without the query); then, for every selected header in
- * lower-case name order, the name and the count of its values followed by each value in order; then
- * one byte for the body mode (0 raw, 1 canonical JSON) and the body. Every string is preceded by
- * its length in 4 bytes, big-endian, and encoded as UTF-8 (a lone surrogate, which UTF-8 cannot
+ * chooses: a path, a path template, with or without the query); the number of selected headers and,
+ * for each in lower-case name order, its name, the number of its values and each value in order;
+ * then one byte for the body mode (0 raw, 1 canonical JSON) and the body. Every string is preceded
+ * by its length in 4 bytes, big-endian, and encoded as UTF-8 (a lone surrogate, which UTF-8 cannot
  * encode, gets its own three bytes so that no two strings encode alike). The body comes last and
  * needs no length, which is what lets it stream straight into the digest.
  *
@@ -59,10 +59,11 @@ import java.util.TreeSet;
  * left out. Canonicalisation applies only to bodies that do not say they are something else: the
  * request's {@code Content-Type} (looked up in the header map whether or not it is a selected
  * header) must be absent or a JSON media type ({@code application/json} or any {@code +json}
- * subtype, parameters ignored); any other content type, and an empty body, is digested raw. Raw and
- * canonical digests never match each other. A body that should be JSON and is not is refused with
- * {@link MalformedBodyException}, never digested raw, because a silent fallback would make two
- * spellings of one request mismatch without a word.
+ * subtype, parameters ignored); any other content type, and an empty body, is digested raw. A
+ * canonical digest never matches a raw one, so the same bytes sent as JSON and as text differ. A
+ * body taken for JSON that does not parse, or that RFC 8785 cannot canonicalise, is refused with
+ * {@link MalformedBodyException} rather than digested raw: the handler could not read it either,
+ * and one rule for what is canonicalised keeps fingerprints predictable.
  *
  * <p>Bodies longer than {@code maxBodyBytes} are refused with {@link BodyTooLargeException}, never
  * truncated. When a body is both too large and malformed, whichever is found first while reading it
@@ -116,7 +117,8 @@ public final class Fingerprinter {
    * @param body the request body; empty if there is none
    * @throws BodyTooLargeException if {@code body} is longer than {@code maxBodyBytes}
    * @throws MalformedBodyException if the body is canonicalised and is not acceptable JSON
-   * @throws NullPointerException if an argument, a header's value list or a value is null
+   * @throws NullPointerException if an argument, or a selected header's value list or value, is
+   *     null
    */
   public Fingerprint fingerprint(
       String method, String route, Map<String, ? extends List<String>> headers, byte[] body) {
@@ -142,7 +144,8 @@ public final class Fingerprinter {
    * @throws BodyTooLargeException if the stream holds more than {@code maxBodyBytes}
    * @throws MalformedBodyException if the body is canonicalised and is not acceptable JSON
    * @throws IOException if reading the stream fails
-   * @throws NullPointerException if an argument, a header's value list or a value is null
+   * @throws NullPointerException if an argument, or a selected header's value list or value, is
+   *     null
    * @see #fingerprint(String, String, Map, byte[])
    */
   public Fingerprint fingerprint(
@@ -178,7 +181,8 @@ public final class Fingerprinter {
    * framework hands it over. Feed the body to {@link Session#update} and call {@link
    * Session#finish}.
    *
-   * @throws NullPointerException if an argument, a header's value list or a value is null
+   * @throws NullPointerException if an argument, or a selected header's value list or value, is
+   *     null
    * @see #fingerprint(String, String, Map, byte[])
    */
   public Session start(String method, String route, Map<String, ? extends List<String>> headers) {
@@ -346,10 +350,12 @@ public final class Fingerprinter {
 
   /**
    * The fingerprint of one request whose body arrives in pieces. Not thread-safe: it belongs to one
-   * request, though the pieces may arrive on different threads one after another. Raw bodies go to
-   * the digest as they arrive; a body to be canonicalised is held (at most {@code maxBodyBytes})
+   * request, though the pieces may arrive on different threads one after another (with the
+   * hand-over ordering a servlet container or reactive framework already provides). Raw bodies go
+   * to the digest as they arrive; a body to be canonicalised is held (at most {@code maxBodyBytes})
    * until {@link #finish()}, because an object's members can only be sorted once all have arrived.
-   * After {@link #finish()} or any exception the session is spent.
+   * After {@link #finish()}, or once it has thrown {@link BodyTooLargeException} or {@link
+   * MalformedBodyException}, the session is spent.
    */
   public final class Session {
     private final MessageDigest digest;
@@ -369,6 +375,7 @@ public final class Fingerprinter {
     /**
      * Adds {@code length} bytes of {@code bytes} from {@code offset} to the body.
      *
+     * @return this session
      * @throws BodyTooLargeException if the body grows beyond {@code maxBodyBytes}
      * @throws IndexOutOfBoundsException if the range lies outside {@code bytes}
      * @throws IllegalStateException if the session is spent
@@ -445,7 +452,7 @@ public final class Fingerprinter {
      */
     public Builder headers(String... names) {
       once("headers");
-      this.headers = List.of(Objects.requireNonNull(names, "names"));
+      this.headers = copy(names, "names");
       return this;
     }
 
@@ -471,7 +478,7 @@ public final class Fingerprinter {
      */
     public Builder excludeFields(String... jsonPointers) {
       once("excludeFields");
-      this.excludeFields = List.of(Objects.requireNonNull(jsonPointers, "jsonPointers"));
+      this.excludeFields = copy(jsonPointers, "jsonPointers");
       return this;
     }
 
@@ -541,6 +548,14 @@ public final class Fingerprinter {
         }
       }
       return true;
+    }
+
+    private static List<String> copy(String[] values, String name) {
+      Objects.requireNonNull(values, name);
+      for (String value : values) {
+        Objects.requireNonNull(value, name);
+      }
+      return List.of(values);
     }
 
     private void once(String option) {

@@ -552,6 +552,20 @@ class FingerprinterTest {
       assertThatThrownBy(() -> Fingerprinter.builder().headers((String[]) null))
           .isInstanceOf(NullPointerException.class)
           .hasMessage("names");
+      assertThatThrownBy(() -> Fingerprinter.builder().headers("a", null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("names");
+      assertThatThrownBy(() -> Fingerprinter.builder().excludeFields("/a", null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("jsonPointers");
+      assertThatThrownBy(
+              () ->
+                  Fingerprinter.builder()
+                      .headers("X")
+                      .build()
+                      .fingerprint("POST", "/", Map.of("X", Arrays.asList("a", null)), new byte[0]))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("headers");
       assertThatThrownBy(() -> RAW.fingerprint(null, "/", NO_HEADERS, new byte[0]))
           .isInstanceOf(NullPointerException.class)
           .hasMessage("method");
