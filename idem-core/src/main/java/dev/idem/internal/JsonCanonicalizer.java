@@ -6,13 +6,10 @@ import dev.idem.internal.JsonValue.JsonNumber;
 import dev.idem.internal.JsonValue.JsonObject;
 import dev.idem.internal.JsonValue.JsonString;
 import java.io.ByteArrayOutputStream;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -228,11 +225,14 @@ public final class JsonCanonicalizer {
         return layout;
       }
     }
-    BigDecimal shortest = shortest(value).stripTrailingZeros();
-    String digits = shortest.unscaledValue().toString();
-    // value = 0.digits × 10^exponent: the "n" of ECMA-262
-    int exponent = digits.length() - shortest.scale();
-    return ecmaScriptLayout(digits, exponent);
+    return formatPositiveExactly(value);
+  }
+
+  /** {@link #formatNumber} for a positive finite double, always by the exact algorithm. */
+  static String formatPositiveExactly(double value) {
+    StringBuilder digits = new StringBuilder(17);
+    int exponent = shortestDigits(value, digits);
+    return ecmaScriptLayout(digits.toString(), exponent);
   }
 
   // The fast path for the numbers JSON usually holds (prices, ratios). A normal double's rounding
@@ -257,56 +257,112 @@ public final class JsonCanonicalizer {
     return ecmaScriptLayout(digits, exponent - leading);
   }
 
-  // Java 17's Double.toString is not always shortest (JDK-4511638), so search for the shortest
-  // round-tripping precision. Round-tripping is monotone in the precision (a p-digit decimal is
-  // also a (p+1)-digit one), so a binary search over 1..17 digits finds the least.
-  private static BigDecimal shortest(double value) {
-    BigDecimal exact = new BigDecimal(value);
-    // Most doubles that miss the fast path need 16 or 17 digits: probe those first.
-    BigDecimal at16 = closestRoundTripping(exact, value, 16);
-    if (at16 == null) {
-      return Objects.requireNonNull(
-          closestRoundTripping(exact, value, 17), "17 significant digits round-trip a double");
-    }
-    BigDecimal best = closestRoundTripping(exact, value, 15);
-    if (best == null) {
-      return at16;
-    }
-    int low = 1;
-    int high = 15;
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      BigDecimal candidate = closestRoundTripping(exact, value, mid);
-      if (candidate != null) {
-        high = mid;
-        best = candidate;
+  // Java 17's Double.toString is not always shortest (JDK-4511638), so this is the free-format
+  // algorithm of Burger and Dybvig ("Printing Floating-Point Numbers Quickly and Accurately", 1996)
+  // in exact integer arithmetic: v = r/s, and m+/s, m-/s are the distances to the ends of the
+  // interval that reads back as v (ends included when the significand is even, as round-half-even
+  // reading does). It emits digits until the rest fits in the interval, so it stops at the
+  // shortest, and picks the closer of the two last digits (ties: the even one) as ECMA-262 asks.
+  // It works on the small integers r, s, m+, m-, not on the up to 767 exact digits of the double,
+  // which keeps hostile bodies of subnormal numbers cheap. Appends the digits to out and returns
+  // the exponent n with value = 0.digits × 10^n.
+  private static int shortestDigits(double value, StringBuilder out) {
+    long bits = Double.doubleToRawLongBits(value);
+    int biased = (int) (bits >>> 52) & 0x7FF;
+    long fraction = bits & ((1L << 52) - 1);
+    long significand = biased == 0 ? fraction : fraction | (1L << 52);
+    int e = biased == 0 ? -1074 : biased - 1075;
+    boolean even = (significand & 1) == 0;
+    // At a power of two the gap below is half the gap above, except in the lowest binade.
+    boolean unequalGaps = fraction == 0 && biased > 1;
+    BigInteger f = BigInteger.valueOf(significand);
+    BigInteger r;
+    BigInteger s;
+    BigInteger mPlus;
+    BigInteger mMinus;
+    if (e >= 0) {
+      BigInteger gap = BigInteger.ONE.shiftLeft(e);
+      if (unequalGaps) {
+        r = f.shiftLeft(e + 2);
+        s = BigInteger.valueOf(4);
+        mPlus = gap.shiftLeft(1);
       } else {
-        low = mid + 1;
+        r = f.shiftLeft(e + 1);
+        s = BigInteger.TWO;
+        mPlus = gap;
       }
+      mMinus = gap;
+    } else if (unequalGaps) {
+      r = f.shiftLeft(2);
+      s = BigInteger.ONE.shiftLeft(2 - e);
+      mPlus = BigInteger.TWO;
+      mMinus = BigInteger.ONE;
+    } else {
+      r = f.shiftLeft(1);
+      s = BigInteger.ONE.shiftLeft(1 - e);
+      mPlus = BigInteger.ONE;
+      mMinus = BigInteger.ONE;
     }
-    return best;
+    // An estimate of the decimal exponent that is right or one too low; the check below fixes it.
+    int k = (int) Math.ceil(Math.log10(value) - 1e-10);
+    if (k >= 0) {
+      s = s.multiply(PowersOfTen.of(k));
+    } else {
+      BigInteger scale = PowersOfTen.of(-k);
+      r = r.multiply(scale);
+      mPlus = mPlus.multiply(scale);
+      mMinus = mMinus.multiply(scale);
+    }
+    if (reachesHigh(r, mPlus, s, even)) {
+      k++;
+    } else {
+      r = r.multiply(BigInteger.TEN);
+      mPlus = mPlus.multiply(BigInteger.TEN);
+      mMinus = mMinus.multiply(BigInteger.TEN);
+    }
+    while (true) {
+      BigInteger[] quotientAndRemainder = r.divideAndRemainder(s);
+      int digit = quotientAndRemainder[0].intValue();
+      r = quotientAndRemainder[1];
+      boolean low = even ? r.compareTo(mMinus) <= 0 : r.compareTo(mMinus) < 0;
+      boolean high = reachesHigh(r, mPlus, s, even);
+      if (!low && !high) {
+        out.append((char) ('0' + digit));
+        r = r.multiply(BigInteger.TEN);
+        mPlus = mPlus.multiply(BigInteger.TEN);
+        mMinus = mMinus.multiply(BigInteger.TEN);
+        continue;
+      }
+      if (low && high) {
+        int order = r.shiftLeft(1).compareTo(s);
+        high = order > 0 || (order == 0 && digit % 2 == 1);
+      }
+      // The last digit never becomes 10: the loop continued only while r + m+ stayed below s.
+      out.append((char) ('0' + (high ? digit + 1 : digit)));
+      return k;
+    }
   }
 
-  // Of the two p-digit decimals either side of the exact value, the one that reads back as value
-  // and is closer to it (ties: even last digit); any other p-digit decimal is farther away on the
-  // same side, so it cannot read back if its neighbour does not.
-  private static @Nullable BigDecimal closestRoundTripping(
-      BigDecimal exact, double value, int precision) {
-    BigDecimal down = exact.round(new MathContext(precision, RoundingMode.DOWN));
-    BigDecimal up = exact.round(new MathContext(precision, RoundingMode.UP));
-    boolean downOk = Double.parseDouble(down.toString()) == value;
-    boolean upOk = Double.parseDouble(up.toString()) == value;
-    if (downOk && upOk) {
-      int order = exact.subtract(down).compareTo(up.subtract(exact));
-      if (order < 0) {
-        return down;
+  private static boolean reachesHigh(
+      BigInteger r, BigInteger mPlus, BigInteger s, boolean endsIncluded) {
+    int order = r.add(mPlus).compareTo(s);
+    return endsIncluded ? order >= 0 : order > 0;
+  }
+
+  /** 10^0 to 10^340, the most the exponents of doubles need, made once on first use. */
+  private static final class PowersOfTen {
+    private static final BigInteger[] POWERS = new BigInteger[341];
+
+    static {
+      POWERS[0] = BigInteger.ONE;
+      for (int i = 1; i < POWERS.length; i++) {
+        POWERS[i] = POWERS[i - 1].multiply(BigInteger.TEN);
       }
-      if (order > 0) {
-        return up;
-      }
-      return down.unscaledValue().testBit(0) ? up : down;
     }
-    return downOk ? down : upOk ? up : null;
+
+    static BigInteger of(int exponent) {
+      return POWERS[exponent];
+    }
   }
 
   private static String ecmaScriptLayout(String digits, int n) {
