@@ -117,8 +117,8 @@ public final class Fingerprinter {
    * @param body the request body; empty if there is none
    * @throws BodyTooLargeException if {@code body} is longer than {@code maxBodyBytes}
    * @throws MalformedBodyException if the body is canonicalised and is not acceptable JSON
-   * @throws NullPointerException if an argument, or a selected header's value list or value, is
-   *     null
+   * @throws NullPointerException if an argument is null, or a value list or value of a header it
+   *     reads: the selected ones, and {@code Content-Type} when canonicalising
    */
   public Fingerprint fingerprint(
       String method, String route, Map<String, ? extends List<String>> headers, byte[] body) {
@@ -144,8 +144,8 @@ public final class Fingerprinter {
    * @throws BodyTooLargeException if the stream holds more than {@code maxBodyBytes}
    * @throws MalformedBodyException if the body is canonicalised and is not acceptable JSON
    * @throws IOException if reading the stream fails
-   * @throws NullPointerException if an argument, or a selected header's value list or value, is
-   *     null
+   * @throws NullPointerException if an argument is null, or a value list or value of a header it
+   *     reads: the selected ones, and {@code Content-Type} when canonicalising
    * @see #fingerprint(String, String, Map, byte[])
    */
   public Fingerprint fingerprint(
@@ -181,8 +181,8 @@ public final class Fingerprinter {
    * framework hands it over. Feed the body to {@link Session#update} and call {@link
    * Session#finish}.
    *
-   * @throws NullPointerException if an argument, or a selected header's value list or value, is
-   *     null
+   * @throws NullPointerException if an argument is null, or a value list or value of a header it
+   *     reads: the selected ones, and {@code Content-Type} when canonicalising
    * @see #fingerprint(String, String, Map, byte[])
    */
   public Session start(String method, String route, Map<String, ? extends List<String>> headers) {
