@@ -24,6 +24,9 @@ public final class JsonParser {
   public static final int MAX_DEPTH = 128;
 
   private static final int CHUNK = 8192;
+  // Shared because a hostile body of "[[],[],…" would otherwise cost a collection per two bytes.
+  private static final JsonObject EMPTY_OBJECT = new JsonObject(Map.of());
+  private static final JsonArray EMPTY_ARRAY = new JsonArray(List.of());
   private static final int EOF = -1;
 
   private final @Nullable InputStream in;
@@ -129,12 +132,12 @@ public final class JsonParser {
       throw fail(offset(), "objects and arrays are nested deeper than " + MAX_DEPTH + " levels");
     }
     pos++; // '{'
-    Map<String, JsonValue> members = new LinkedHashMap<>();
     skipWhitespace();
     if (peek() == '}') {
       pos++;
-      return new JsonObject(members);
+      return EMPTY_OBJECT;
     }
+    Map<String, JsonValue> members = new LinkedHashMap<>();
     while (true) {
       skipWhitespace();
       long nameAt = offset();
@@ -168,12 +171,12 @@ public final class JsonParser {
       throw fail(offset(), "objects and arrays are nested deeper than " + MAX_DEPTH + " levels");
     }
     pos++; // '['
-    List<JsonValue> elements = new ArrayList<>();
     skipWhitespace();
     if (peek() == ']') {
       pos++;
-      return new JsonArray(elements);
+      return EMPTY_ARRAY;
     }
+    List<JsonValue> elements = new ArrayList<>();
     while (true) {
       skipWhitespace();
       elements.add(value(depth));
