@@ -263,7 +263,7 @@ public final class RedisClusterTestServer {
     long deleted = 0;
     for (HostPort master : masters()) {
       try (Resp resp = Resp.connect(master.host(), master.port(), 2_000)) {
-        deleted += resp.deleteByPrefix(prefix);
+        deleted += resp.deleteByPrefix(prefix, true);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot clean up " + prefix + "* on " + master, e);
       }

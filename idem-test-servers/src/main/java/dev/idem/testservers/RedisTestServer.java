@@ -193,7 +193,7 @@ public final class RedisTestServer {
         resp.command("AUTH", password);
       }
       selectDatabase(resp);
-      return resp.deleteByPrefix(prefix);
+      return resp.deleteByPrefix(prefix, false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean up " + prefix + "* on " + uri, e);
     }

@@ -120,8 +120,11 @@ final class Resp implements AutoCloseable {
     return line.toString(StandardCharsets.UTF_8);
   }
 
-  /** Deletes every key matching {@code prefix*} on this node with SCAN + DEL, never FLUSH*. */
-  long deleteByPrefix(String prefix) throws IOException {
+  /**
+   * Deletes every key matching {@code prefix*} on this node with SCAN + UNLINK, never FLUSH*. A
+   * Cluster node refuses a multi-key UNLINK across slots, so there it deletes one key at a time.
+   */
+  long deleteByPrefix(String prefix, boolean cluster) throws IOException {
     String cursor = "0";
     long deleted = 0;
     do {
@@ -129,7 +132,11 @@ final class Resp implements AutoCloseable {
           (List<?>) command("SCAN", cursor, "MATCH", globEscape(prefix) + "*", "COUNT", "1000");
       cursor = (String) reply.get(0);
       List<?> keys = (List<?>) reply.get(1);
-      if (!keys.isEmpty()) {
+      if (cluster) {
+        for (Object key : keys) {
+          deleted += (Long) command("UNLINK", (String) key);
+        }
+      } else if (!keys.isEmpty()) {
         String[] del = new String[keys.size() + 1];
         del[0] = "UNLINK";
         for (int i = 0; i < keys.size(); i++) {
