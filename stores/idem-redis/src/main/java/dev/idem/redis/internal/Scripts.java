@@ -40,15 +40,12 @@ public final class Scripts {
           NOW
               + """
               local k = KEYS[1]
-              local h = redis.call('HMGET', k, 's', 'f', 'e')
+              local h = redis.call('HMGET', k, 's', 'f', 'e', 'c', 'd', 'r')
               if h[1] then
                 local e = tonumber(h[3])
                 if e and now < e then
                   if h[2] ~= ARGV[1] then return {'M', h[1]} end
-                  if h[1] == 'C' then
-                    local c = redis.call('HMGET', k, 'f', 'c', 'e', 'd', 'r')
-                    return {'C', c[1], c[2], c[3], c[4], c[5]}
-                  end
+                  if h[1] == 'C' then return {'C', h[2], h[4], h[3], h[5], h[6]} end
                   return {'P', e - now}
                 end
                 redis.call('DEL', k)
