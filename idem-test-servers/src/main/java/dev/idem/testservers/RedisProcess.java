@@ -50,6 +50,37 @@ final class RedisProcess {
   }
 
   static RedisProcess startOn(Path binary, int port, List<String> extraArgs) {
+    return startOn(binary, port, null, extraArgs);
+  }
+
+  /**
+   * Starts {@code redis-server <config file> --sentinel} monitoring {@code masterName} at
+   * 127.0.0.1:{@code masterPort}; a sentinel needs a config file it can rewrite.
+   */
+  static RedisProcess startSentinel(Path binary, String masterName, int masterPort) {
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      String config =
+          "sentinel monitor "
+              + masterName
+              + " 127.0.0.1 "
+              + masterPort
+              + " 1\n"
+              + "sentinel down-after-milliseconds "
+              + masterName
+              + " 5000\n";
+      try {
+        return startOn(binary, port, config, List.of("--sentinel"));
+      } catch (IllegalStateException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private static RedisProcess startOn(
+      Path binary, int port, String configText, List<String> extraArgs) {
     Path dir;
     try {
       dir = Files.createTempDirectory("idem-redis-" + port + "-");
@@ -58,6 +89,15 @@ final class RedisProcess {
     }
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
+    if (configText != null) {
+      Path config = dir.resolve("redis.conf");
+      try {
+        Files.writeString(config, configText, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      command.add(config.toString());
+    }
     command.addAll(
         List.of(
             "--port", Integer.toString(port),
