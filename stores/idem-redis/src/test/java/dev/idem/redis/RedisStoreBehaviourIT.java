@@ -251,6 +251,31 @@ class RedisStoreBehaviourIT {
     }
 
     @Test
+    @DisplayName("an error reply (a read-only replica) is StoreUnavailableException, not an answer")
+    void errorReplyIsUnavailable() throws IOException {
+      newStore();
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(key);
+      int nowhere;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        nowhere = socket.getLocalPort();
+      }
+      // Our own server becomes a replica of a master that does not exist: it refuses writes.
+      admin.sync().replicaof("127.0.0.1", nowhere);
+      try {
+        assertThatThrownBy(() -> store.acquire(freshKey(), fingerprint("a"), LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("acquire")
+            .hasMessageContaining("READONLY");
+        assertThatThrownBy(() -> store.complete(key, token, new byte[] {1}, RETENTION))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("complete");
+      } finally {
+        admin.sync().replicaofNoOne();
+      }
+    }
+
+    @Test
     @DisplayName("server stopped mid-use: calls fail within the command timeout, then recover")
     void serverStopped() {
       RedisTestServer doomed = RedisTestServer.start();
