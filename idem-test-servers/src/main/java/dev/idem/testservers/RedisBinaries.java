@@ -109,8 +109,17 @@ final class RedisBinaries {
         .orElseThrow(
             () ->
                 new IllegalStateException(
-                    "No Redis server for the integration tests: nothing answered on 127.0.0.1:6379,"
-                        + " no redis-server is on the PATH and no Maven-shipped redis-server fits "
+                    "No Redis server for the integration tests: "
+                        + (mode == RedisServerMode.AUTO
+                            ? "nothing answered on 127.0.0.1:6379, "
+                            : RedisServerMode.VARIABLE
+                                + "="
+                                + mode
+                                + " asks for one started here, ")
+                        + (mode == RedisServerMode.ARTIFACT
+                            ? "the PATH is not searched in that mode"
+                            : "no redis-server is on the PATH")
+                        + " and no Maven-shipped redis-server fits "
                         + System.getProperty("os.name")
                         + "/"
                         + System.getProperty("os.arch")

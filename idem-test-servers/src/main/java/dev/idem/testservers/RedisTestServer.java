@@ -63,6 +63,16 @@ public final class RedisTestServer {
     return shared;
   }
 
+  /**
+   * Looks the server up afresh, as {@link #shared()} did the first time, without caching it: for
+   * tests of the lookup itself. A server it starts is stopped at JVM exit.
+   *
+   * @throws IllegalStateException if none can be found or started; the message says what to do
+   */
+  public static RedisTestServer lookup() {
+    return find(RedisServerMode.current());
+  }
+
   private static RedisTestServer find(RedisServerMode mode) {
     if (mode == RedisServerMode.AUTO) {
       String url = RedisServerMode.setting(URL_VARIABLE);
