@@ -267,6 +267,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       }
     } catch (NoScript e) {
       throw unavailable(script, "Redis refused the script right after loading it", e);
+    } catch (RedisException e) {
+      // Lettuce reports most failures through the future, but some (a closed connection) it
+      // throws when the command is issued.
+      throw unavailable(script, describe(e), e);
     }
   }
 

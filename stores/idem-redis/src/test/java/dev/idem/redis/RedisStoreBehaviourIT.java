@@ -251,6 +251,22 @@ class RedisStoreBehaviourIT {
     }
 
     @Test
+    @DisplayName("a connection its owner closed: StoreUnavailableException, not an answer")
+    void closedConnectionIsUnavailable() {
+      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+      try (IdempotencyStore onClosed =
+          RedisIdempotencyStore.builder().connection(connection).keyPrefix(prefix).build()) {
+        connection.close();
+
+        assertThatThrownBy(() -> onClosed.acquire(freshKey(), fingerprint("a"), LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("acquire");
+        assertThatThrownBy(() -> onClosed.find(freshKey()))
+            .isInstanceOf(StoreUnavailableException.class);
+      }
+    }
+
+    @Test
     @DisplayName("an error reply (a read-only replica) is StoreUnavailableException, not an answer")
     void errorReplyIsUnavailable() throws IOException {
       newStore();
