@@ -84,8 +84,9 @@ final class RedisBinaries {
       if (!binary.toFile().setExecutable(true, true)) {
         throw new IOException("cannot make " + binary + " executable");
       }
-      binary.toFile().deleteOnExit();
+      // deleteOnExit runs in reverse order of registration: the file first, then its directory.
       dir.toFile().deleteOnExit();
+      binary.toFile().deleteOnExit();
       extracted = binary;
       return Optional.of(binary);
     } catch (IOException e) {
