@@ -13,8 +13,9 @@ import java.security.NoSuchAlgorithmException;
  * f} fingerprint hex, {@code t} lease token (in progress only), {@code c} created-at, {@code e}
  * expires-at, {@code d} completed-at (all epoch milliseconds of the server's clock) and {@code r}
  * the result bytes. The key's own expiry (PEXPIRE, set in the same script) removes it when the
- * lease or retention ends; the scripts also compare {@code e} with the server's TIME so that a key
- * in its last millisecond is treated the same way on every path.
+ * lease or retention ends. The fenced writes, find and a takeover also compare {@code e} with the
+ * server's TIME, so a lease in its last millisecond (TIME and the expiry clock may differ by one
+ * millisecond of rounding) counts as ended: a late write is refused rather than accepted.
  *
  * <p>Time comes from {@code TIME} on the server, never from the caller, so instances with skewed
  * clocks agree. Scripts that read TIME and then write are replicated by their effects (the default
