@@ -41,7 +41,7 @@ public final class RedisTestServer {
   private final int port;
   private final String uri;
   private final String source;
-  private final RedisProcess process;
+  private volatile RedisProcess process;
 
   private RedisTestServer(String host, int port, String uri, String source, RedisProcess process) {
     this.host = host;
@@ -242,11 +242,27 @@ public final class RedisTestServer {
    *
    * @throws IllegalStateException if the server is not ours: shared servers are never stopped
    */
-  public void stop() {
-    if (process == null) {
+  public synchronized void stop() {
+    RedisProcess current = process;
+    if (current == null) {
       throw new IllegalStateException("not stopping " + source + ": it is not ours");
     }
-    process.stop();
+    current.stop();
+  }
+
+  /**
+   * Stops a server this JVM started and starts a fresh one on the same port, with no data (the test
+   * servers run without persistence): what a Redis without AOF looks like after a restart.
+   *
+   * @throws IllegalStateException if the server is not ours, or cannot be started again
+   */
+  public synchronized void restart() {
+    RedisProcess current = process;
+    if (current == null) {
+      throw new IllegalStateException("not restarting " + source + ": it is not ours");
+    }
+    current.stop();
+    process = RedisProcess.startOn(current.binary(), port, List.of());
   }
 
   @Override
