@@ -69,6 +69,9 @@ final class RedisProcess {
               + " 1\n"
               + "sentinel down-after-milliseconds "
               + masterName
+              + " 1000\n"
+              + "sentinel failover-timeout "
+              + masterName
               + " 5000\n";
       try {
         return startOn(binary, port, config, List.of("--sentinel"));
