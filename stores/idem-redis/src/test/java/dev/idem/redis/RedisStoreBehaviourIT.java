@@ -1,0 +1,361 @@
+package dev.idem.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idem.Fingerprint;
+import dev.idem.spi.AcquireResult;
+import dev.idem.spi.IdempotencyStore;
+import dev.idem.spi.LeaseToken;
+import dev.idem.spi.StoreKey;
+import dev.idem.spi.StoreUnavailableException;
+import dev.idem.spi.WriteResult;
+import dev.idem.testservers.RedisTestServer;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What only a Redis store has: scripts cached by SHA, expiry by the server, connection loss. Runs
+ * on a redis-server of its own, never the shared one: these tests flush scripts and stop servers.
+ */
+@DisplayName("RedisIdempotencyStore on a server of its own")
+class RedisStoreBehaviourIT {
+  private static final Duration LEASE = Duration.ofMillis(800);
+  private static final Duration RETENTION = Duration.ofSeconds(30);
+
+  private static RedisTestServer server;
+  private static RedisClient client;
+  private static StatefulRedisConnection<String, String> admin;
+
+  @BeforeAll
+  static void start() {
+    server = RedisTestServer.start();
+    System.out.println("RedisStoreBehaviourIT runs on " + server);
+    client = RedisClient.create(server.uri());
+    admin = client.connect();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (client != null) {
+      client.shutdown();
+    }
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  private final String prefix = RedisTestServer.newKeyPrefix();
+  private IdempotencyStore store;
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private IdempotencyStore newStore() {
+    store = RedisIdempotencyStore.builder().client(client).keyPrefix(prefix).build();
+    return store;
+  }
+
+  private static StoreKey freshKey() {
+    return new StoreKey(sha256(UUID.randomUUID().toString()));
+  }
+
+  private static Fingerprint fingerprint(String seed) {
+    return Fingerprint.ofHex(sha256(seed));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private LeaseToken acquire(StoreKey key) {
+    AcquireResult result = store.acquire(key, fingerprint("a"), LEASE);
+    assertThat(result).isInstanceOf(AcquireResult.Acquired.class);
+    return ((AcquireResult.Acquired) result).token();
+  }
+
+  @Nested
+  @DisplayName("Scripts")
+  class Scripts {
+    @Test
+    @DisplayName("after SCRIPT FLUSH every transition falls back to EVAL and is cached again")
+    void noScriptFallsBackToEval() {
+      newStore();
+      StoreKey warm = freshKey();
+      store.complete(warm, acquire(warm), "warm".getBytes(StandardCharsets.UTF_8), RETENTION);
+      admin.sync().scriptFlush();
+      String acquireSha = dev.idem.redis.internal.Scripts.ACQUIRE.sha1();
+      assertThat(admin.sync().scriptExists(acquireSha)).containsExactly(false);
+
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(key);
+      assertThat(store.renew(key, token, LEASE)).isEqualTo(WriteResult.APPLIED);
+      assertThat(store.complete(key, token, new byte[] {0, 1, 2}, RETENTION))
+          .isEqualTo(WriteResult.APPLIED);
+      assertThat(store.find(key)).isPresent();
+      StoreKey released = freshKey();
+      assertThat(store.release(released, acquire(released))).isEqualTo(WriteResult.APPLIED);
+
+      assertThat(
+              admin
+                  .sync()
+                  .scriptExists(
+                      acquireSha,
+                      dev.idem.redis.internal.Scripts.COMPLETE.sha1(),
+                      dev.idem.redis.internal.Scripts.RENEW.sha1(),
+                      dev.idem.redis.internal.Scripts.RELEASE.sha1(),
+                      dev.idem.redis.internal.Scripts.FIND.sha1()))
+          .containsOnly(true);
+    }
+  }
+
+  @Nested
+  @DisplayName("Expiry by the server")
+  class Expiry {
+    @Test
+    @DisplayName("a claim carries a PTTL of the lease and the key is gone from Redis after it")
+    void leaseIsAServerTtl() throws InterruptedException {
+      newStore();
+      StoreKey key = freshKey();
+      acquire(key);
+      String redisKey = prefix + key.hex();
+
+      assertThat(admin.sync().pttl(redisKey)).isBetween(1L, LEASE.toMillis());
+      Thread.sleep(LEASE.toMillis() + 100);
+      assertThat(admin.sync().exists(redisKey)).isZero();
+    }
+
+    @Test
+    @DisplayName("completion replaces the lease TTL with the retention, renew with a fresh lease")
+    void retentionIsAServerTtl() throws InterruptedException {
+      newStore();
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(key);
+      String redisKey = prefix + key.hex();
+      Thread.sleep(300);
+      assertThat(store.renew(key, token, Duration.ofSeconds(5))).isEqualTo(WriteResult.APPLIED);
+      assertThat(admin.sync().pttl(redisKey)).isBetween(4_000L, 5_000L);
+
+      store.complete(key, token, new byte[] {42}, RETENTION);
+      assertThat(admin.sync().pttl(redisKey))
+          .isBetween(RETENTION.toMillis() - 1_000, RETENTION.toMillis());
+    }
+
+    @Test
+    @DisplayName("a completed record keeps no lease token in Redis")
+    void completedRecordDropsTheToken() {
+      newStore();
+      StoreKey key = freshKey();
+      store.complete(key, acquire(key), new byte[] {1}, RETENTION);
+
+      assertThat(admin.sync().hexists(prefix + key.hex(), "t")).isFalse();
+      assertThat(admin.sync().hget(prefix + key.hex(), "s")).isEqualTo("C");
+    }
+  }
+
+  @Nested
+  @DisplayName("Ownership")
+  class Ownership {
+    @Test
+    @DisplayName("closing the store leaves the caller's client usable")
+    void clientStaysOpen() {
+      newStore();
+      acquire(freshKey());
+      store.close();
+      store = null;
+
+      try (StatefulRedisConnection<String, String> again = client.connect()) {
+        assertThat(again.sync().ping()).isEqualTo("PONG");
+      }
+    }
+
+    @Test
+    @DisplayName("closing the store leaves the caller's connection open")
+    void connectionStaysOpen() {
+      try (StatefulRedisConnection<byte[], byte[]> connection =
+          client.connect(ByteArrayCodec.INSTANCE)) {
+        store = RedisIdempotencyStore.builder().connection(connection).keyPrefix(prefix).build();
+        acquire(freshKey());
+        store.close();
+        store = null;
+
+        assertThat(connection.isOpen()).isTrue();
+        assertThat(connection.sync().ping()).isEqualTo("PONG");
+      }
+    }
+
+    @Test
+    @DisplayName("a closed store refuses calls instead of reconnecting")
+    void closedStoreRefusesCalls() {
+      newStore();
+      store.close();
+
+      assertThatThrownBy(() -> store.find(freshKey())).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("Unreachable Redis")
+  class Unreachable {
+    @Test
+    @DisplayName("nothing listening: every call throws StoreUnavailableException, none answers")
+    void nothingListening() throws IOException {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      RedisClient nowhere = RedisClient.create(RedisURI.create("127.0.0.1", port));
+      try (IdempotencyStore unreachable =
+          RedisIdempotencyStore.builder().client(nowhere).keyPrefix(prefix).build()) {
+        StoreKey key = freshKey();
+        assertThatThrownBy(() -> unreachable.acquire(key, fingerprint("a"), LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("Redis idempotency store")
+            .hasMessageContaining("acquire");
+        assertThatThrownBy(() -> unreachable.find(key))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("find");
+        assertThatThrownBy(() -> unreachable.complete(key, LeaseToken.random(), new byte[0], LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("complete");
+      } finally {
+        nowhere.shutdown();
+      }
+    }
+
+    @Test
+    @DisplayName("a connection its owner closed: StoreUnavailableException, not an answer")
+    void closedConnectionIsUnavailable() {
+      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+      try (IdempotencyStore onClosed =
+          RedisIdempotencyStore.builder().connection(connection).keyPrefix(prefix).build()) {
+        connection.close();
+
+        assertThatThrownBy(() -> onClosed.acquire(freshKey(), fingerprint("a"), LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("acquire");
+        assertThatThrownBy(() -> onClosed.find(freshKey()))
+            .isInstanceOf(StoreUnavailableException.class);
+      }
+    }
+
+    @Test
+    @DisplayName("an error reply (a read-only replica) is StoreUnavailableException, not an answer")
+    void errorReplyIsUnavailable() throws IOException {
+      newStore();
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(key);
+      int nowhere;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        nowhere = socket.getLocalPort();
+      }
+      // Our own server becomes a replica of a master that does not exist: it refuses writes.
+      admin.sync().replicaof("127.0.0.1", nowhere);
+      try {
+        assertThatThrownBy(() -> store.acquire(freshKey(), fingerprint("a"), LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("acquire")
+            .hasMessageContaining("READONLY");
+        assertThatThrownBy(() -> store.complete(key, token, new byte[] {1}, RETENTION))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("complete");
+      } finally {
+        admin.sync().replicaofNoOne();
+      }
+    }
+
+    @Test
+    @DisplayName("server restarted: calls fail within the command timeout, then recover")
+    void serverRestarted() throws InterruptedException {
+      RedisTestServer doomed = RedisTestServer.start();
+      RedisClient doomedClient = RedisClient.create(RedisURI.create(doomed.host(), doomed.port()));
+      doomedClient.setOptions(ClientOptions.builder().autoReconnect(true).build());
+      try (IdempotencyStore onDoomed =
+          RedisIdempotencyStore.builder()
+              .client(doomedClient)
+              .keyPrefix(prefix)
+              .commandTimeout(Duration.ofMillis(500))
+              .build()) {
+        StoreKey key = freshKey();
+        LeaseToken token =
+            ((AcquireResult.Acquired) onDoomed.acquire(key, fingerprint("a"), RETENTION)).token();
+        assertThat(onDoomed.complete(key, token, new byte[] {1}, RETENTION))
+            .isEqualTo(WriteResult.APPLIED);
+
+        doomed.stop();
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> onDoomed.acquire(key, fingerprint("a"), LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("acquire");
+        assertThatThrownBy(() -> onDoomed.find(key))
+            .isInstanceOf(StoreUnavailableException.class)
+            .satisfies(e -> assertThat(((StoreUnavailableException) e).retryAfter()).isPositive());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+        doomed.restart();
+
+        // Lettuce reconnects by itself; the store needs nothing from the caller. The restarted
+        // server had no AOF, so the completed record is gone: the durability caveat in the README.
+        AcquireResult afterRestart = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (afterRestart == null && System.nanoTime() < deadline) {
+          try {
+            afterRestart = onDoomed.acquire(key, fingerprint("a"), LEASE);
+          } catch (StoreUnavailableException stillReconnecting) {
+            Thread.sleep(100);
+          }
+        }
+        assertThat(afterRestart).isInstanceOf(AcquireResult.Acquired.class);
+      } finally {
+        doomedClient.shutdown();
+        doomed.stop();
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("Server time")
+  class ServerTime {
+    @Test
+    @DisplayName("lease ends are stamped with the Redis server's clock")
+    void timesComeFromTheServer() {
+      newStore();
+      RedisCommands<String, String> sync = admin.sync();
+      long before = sync.time().stream().findFirst().map(Long::parseLong).orElseThrow() * 1000;
+      AcquireResult.Acquired acquired =
+          (AcquireResult.Acquired) store.acquire(freshKey(), fingerprint("a"), LEASE);
+      long after = (Long.parseLong(sync.time().get(0)) + 1) * 1000;
+
+      assertThat(acquired.leaseExpiresAt().toEpochMilli())
+          .isBetween(before + LEASE.toMillis(), after + LEASE.toMillis());
+    }
+  }
+}
