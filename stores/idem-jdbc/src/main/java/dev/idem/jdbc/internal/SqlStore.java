@@ -30,10 +30,6 @@ public final class SqlStore {
   // progress for someone, so a small bound only guards against a broken database.
   private static final int MAX_ACQUIRE_ATTEMPTS = 50;
 
-  /** Marks "the insert happened" among rows read back. */
-  private static final Row INSERTED =
-      new Row(RecordState.IN_PROGRESS, Fingerprint.ofHex("0".repeat(64)), null, 0, 0, null, null);
-
   private final String name;
   private final DataSource dataSource;
   private final Statements sql;
@@ -64,27 +60,21 @@ public final class SqlStore {
     try (Connection c = ownConnection()) {
       for (int attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
         long now = clock.millis();
-        LeaseToken token = LeaseToken.random();
-        Row row;
-        if (sql.insertOrRead != null) {
-          row = insertOrRead(c, key, fingerprint, token, now, now + leaseMillis);
-          if (row == INSERTED) {
-            return new AcquireResult.Acquired(token, Instant.ofEpochMilli(now + leaseMillis));
-          }
-        } else {
-          if (insertIfAbsent(c, key, fingerprint, token, now, now + leaseMillis)) {
-            return new AcquireResult.Acquired(token, Instant.ofEpochMilli(now + leaseMillis));
-          }
-          row = select(c, key);
-        }
-        if (row == null) {
-          continue; // released, swept or not yet visible since the insert: try again
-        }
-        if (row.expiresAt <= now) {
-          // An expired record is absent, whatever its fingerprint: take it over in one statement
-          // that re-checks the expiry, so two takers cannot both win.
-          if (takeOver(c, key, fingerprint, token, now, now + leaseMillis)) {
-            return new AcquireResult.Acquired(token, Instant.ofEpochMilli(now + leaseMillis));
+        // Read first: replays and duplicates (the hot path in a retry storm) then cost one
+        // SELECT, like a plain read, and mint no token; a claim's cost is dominated by its commit.
+        Row row = select(c, key);
+        if (row == null || row.expiresAt <= now) {
+          LeaseToken token = LeaseToken.random();
+          long expiresAt = now + leaseMillis;
+          // Absent: insert if still absent. Expired (an expired record is absent, whatever its
+          // fingerprint): take it over in one UPDATE that re-checks the expiry, so two takers
+          // cannot both win. Losing either race means someone else moved first: read again.
+          boolean claimed =
+              row == null
+                  ? insertIfAbsent(c, key, fingerprint, token, now, expiresAt)
+                  : takeOver(c, key, fingerprint, token, now, expiresAt);
+          if (claimed) {
+            return new AcquireResult.Acquired(token, Instant.ofEpochMilli(expiresAt));
           }
           continue;
         }
@@ -245,34 +235,6 @@ public final class SqlStore {
     }
   }
 
-  /** {@link #INSERTED}, the existing row, or null when the row is not visible (try again). */
-  private @Nullable Row insertOrRead(
-      Connection c,
-      StoreKey key,
-      Fingerprint fingerprint,
-      LeaseToken token,
-      long now,
-      long expiresAt)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(Objects.requireNonNull(sql.insertOrRead))) {
-      ps.setString(1, key.hex());
-      ps.setString(2, fingerprint.hex());
-      ps.setString(3, token.value());
-      ps.setLong(4, now);
-      ps.setLong(5, expiresAt);
-      ps.setString(6, key.hex());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        if (rs.getBoolean(1)) {
-          return INSERTED;
-        }
-        return readRow(rs, 2);
-      }
-    }
-  }
-
   private boolean takeOver(
       Connection c,
       StoreKey key,
@@ -296,23 +258,21 @@ public final class SqlStore {
     try (PreparedStatement ps = c.prepareStatement(sql.select)) {
       ps.setString(1, key.hex());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? readRow(rs, 1) : null;
+        if (!rs.next()) {
+          return null;
+        }
+        long completedAt = rs.getLong(6);
+        boolean completedAtNull = rs.wasNull();
+        return new Row(
+            RecordState.valueOf(rs.getString(1)),
+            Fingerprint.ofHex(rs.getString(2)),
+            rs.getString(3),
+            rs.getLong(4),
+            rs.getLong(5),
+            completedAtNull ? null : completedAt,
+            rs.getBytes(7));
       }
     }
-  }
-
-  /** Reads state … result starting at column {@code first}. */
-  private static Row readRow(ResultSet rs, int first) throws SQLException {
-    long completedAt = rs.getLong(first + 5);
-    boolean completedAtNull = rs.wasNull();
-    return new Row(
-        RecordState.valueOf(rs.getString(first)),
-        Fingerprint.ofHex(rs.getString(first + 1)),
-        rs.getString(first + 2),
-        rs.getLong(first + 3),
-        rs.getLong(first + 4),
-        completedAtNull ? null : completedAt,
-        rs.getBytes(first + 6));
   }
 
   private static long positiveMillis(Duration duration, String name) {

@@ -1,7 +1,5 @@
 package dev.idem.jdbc.internal;
 
-import org.jspecify.annotations.Nullable;
-
 /** The SQL one store runs, for one dialect and table. */
 public final class Statements {
   private static final String COLUMNS =
@@ -20,7 +18,6 @@ public final class Statements {
 
   final InsertStyle insertStyle;
   final String insertIfAbsent;
-  final @Nullable String insertOrRead;
   final String takeOverExpired;
   final String select;
   final String complete;
@@ -30,22 +27,10 @@ public final class Statements {
 
   /** Statements for {@code table} in the given style and sweep form. */
   public static Statements postgresql(String table) {
-    String insert = "INSERT INTO " + table + " " + COLUMNS + " ON CONFLICT (idem_key) DO NOTHING";
     return new Statements(
         InsertStyle.ON_CONFLICT_DO_NOTHING,
         table,
-        insert,
-        // One round trip for both outcomes: a replay costs what a plain SELECT costs. The insert
-        // writes nothing when the key exists. The read shares the statement's snapshot, so a row
-        // committed by a concurrent inserter after it began is not seen: no row comes back and
-        // the caller tries again.
-        "WITH ins AS ("
-            + insert
-            + " RETURNING 1) SELECT TRUE, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM ins"
-            + " UNION ALL SELECT FALSE, state, fingerprint, token, created_at, expires_at,"
-            + " completed_at, result FROM "
-            + table
-            + " WHERE idem_key = ? AND NOT EXISTS (SELECT 1 FROM ins)",
+        "INSERT INTO " + table + " " + COLUMNS + " ON CONFLICT (idem_key) DO NOTHING",
         // SKIP LOCKED: the sweeper never waits on (or for) a row a request is using; the outer
         // expires_at check re-tests rows taken over between the sub-select and the delete.
         "DELETE FROM "
@@ -61,7 +46,6 @@ public final class Statements {
         InsertStyle.INSERT_IGNORE,
         table,
         "INSERT IGNORE INTO " + table + " " + COLUMNS,
-        null,
         "DELETE FROM " + table + " WHERE expires_at <= ? LIMIT ?");
   }
 
@@ -71,15 +55,12 @@ public final class Statements {
         InsertStyle.PLAIN_INSERT_DUPLICATE_IS_23505,
         table,
         "INSERT INTO " + table + " " + COLUMNS,
-        null,
         "DELETE FROM " + table + " WHERE expires_at <= ? FETCH FIRST ? ROWS ONLY");
   }
 
-  private Statements(
-      InsertStyle style, String table, String insert, @Nullable String insertOrRead, String sweep) {
+  private Statements(InsertStyle style, String table, String insert, String sweep) {
     this.insertStyle = style;
     this.insertIfAbsent = insert;
-    this.insertOrRead = insertOrRead;
     this.takeOverExpired =
         "UPDATE "
             + table
