@@ -31,8 +31,16 @@ enum TestDatabase {
    * Isolated#close()}: a schema of its own on PostgreSQL, a uniquely named table elsewhere.
    */
   Isolated isolate() {
-    return isolate(server.get());
+    JdbcTestDatabase db = server.get();
+    if (ANNOUNCED.add(this)) {
+      // Which server a run used (configured, local or started) belongs in the build log.
+      System.out.println("[idem-jdbc tests] " + name() + ": " + db);
+    }
+    return isolate(db);
   }
+
+  private static final java.util.Set<TestDatabase> ANNOUNCED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   Isolated isolate(JdbcTestDatabase db) {
     String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
