@@ -8,6 +8,7 @@ import dev.idem.spi.LeaseToken;
 import dev.idem.spi.RecordState;
 import dev.idem.spi.ResultTooLargeException;
 import dev.idem.spi.StoreKey;
+import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,8 +87,16 @@ public final class SqlStore {
         }
         return new AcquireResult.InProgress(Duration.ofMillis(row.expiresAt - now));
       }
-      throw new IllegalStateException(
-          name + " could not settle acquire of " + key + " in " + MAX_ACQUIRE_ATTEMPTS + " tries");
+      // Only endless interference (rows vanishing and reappearing) gets here; the answer is
+      // unknown, which is what "unavailable" tells the caller: fail closed, retry later.
+      throw new StoreUnavailableException(
+          name
+              + " could not acquire "
+              + key
+              + ": the record kept changing under "
+              + MAX_ACQUIRE_ATTEMPTS
+              + " attempts",
+          null);
     } catch (SQLException e) {
       throw SqlErrors.translate(name, "acquire", e);
     }
