@@ -37,6 +37,9 @@ public final class MariaDbTestServer {
           + " libsystemd0 libcrypt1 libgcrypt20).";
 
   private static JdbcTestDatabase shared;
+  // A failed lookup is remembered: every later test gets the same message at once instead of
+  // waiting for another failed start.
+  private static RuntimeException failure;
 
   private MariaDbTestServer() {}
 
@@ -46,8 +49,16 @@ public final class MariaDbTestServer {
    * @throws IllegalStateException naming what to install when no server can be found or started
    */
   public static synchronized JdbcTestDatabase get() {
+    if (failure != null) {
+      throw failure;
+    }
     if (shared == null) {
-      shared = find();
+      try {
+        shared = find();
+      } catch (RuntimeException e) {
+        failure = e;
+        throw e;
+      }
     }
     return shared;
   }

@@ -49,6 +49,9 @@ public final class PostgresTestServer {
           + " to the JDBC URL of a database tests may create schemas in.";
 
   private static JdbcTestDatabase shared;
+  // A failed lookup is remembered: every later test gets the same message at once instead of
+  // waiting for another failed start.
+  private static RuntimeException failure;
 
   private PostgresTestServer() {}
 
@@ -58,8 +61,16 @@ public final class PostgresTestServer {
    * @throws IllegalStateException naming what to install when no server can be found or started
    */
   public static synchronized JdbcTestDatabase get() {
+    if (failure != null) {
+      throw failure;
+    }
     if (shared == null) {
-      shared = find();
+      try {
+        shared = find();
+      } catch (RuntimeException e) {
+        failure = e;
+        throw e;
+      }
     }
     return shared;
   }

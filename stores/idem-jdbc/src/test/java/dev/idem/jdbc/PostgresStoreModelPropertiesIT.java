@@ -16,7 +16,9 @@ class PostgresStoreModelPropertiesIT extends IdempotencyStoreModelProperties {
 
   @AfterContainer
   static void dropTable() {
-    db.close();
+    if (db != null) { // null when the server lookup failed; that failure is the one to read
+      db.close();
+    }
   }
 
   @Override
