@@ -124,7 +124,15 @@ class JdbcStoreBehaviourIT {
     TestDatabase.Isolated db = db(database);
     TestDatabase.execute(db.dataSource, "DELETE FROM " + db.table);
     ManualClock clock = ManualClock.ofDefaults();
-    try (JdbcIdempotencyStore store = db.store().clock(clock).sweepBatchSize(7).build()) {
+    DeleteCounts deletes = new DeleteCounts(db.dataSource);
+    try (JdbcIdempotencyStore store =
+        JdbcIdempotencyStore.builder()
+            .dataSource(deletes.dataSource)
+            .dialect(database.dialect)
+            .tableName(db.table)
+            .clock(clock)
+            .sweepBatchSize(7)
+            .build()) {
       List<StoreKey> doomed = new ArrayList<>();
       for (int i = 0; i < 20; i++) { // expired claims (crashed workers)
         StoreKey key = freshKey();
@@ -152,6 +160,8 @@ class JdbcStoreBehaviourIT {
       clock.advance(Duration.ofSeconds(3));
 
       assertThat(store.sweep()).isEqualTo(25);
+      // Bounded batches, each its own statement: 7 + 7 + 7 + 4.
+      assertThat(deletes.counts).containsExactly(7, 7, 7, 4);
 
       assertThat(rowCount(db)).isEqualTo(4);
       for (StoreKey key : live) {
