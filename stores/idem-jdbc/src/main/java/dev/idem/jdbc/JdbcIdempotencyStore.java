@@ -134,6 +134,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    *
    * @throws ResultTooLargeException if {@code result} is longer than the configured maximum;
    *     nothing is written and the record stays in progress under {@code token}
+   * @throws IllegalStateException if it would join a PostgreSQL transaction above READ COMMITTED
+   *     (see {@link JdbcTransactions})
    * @throws StoreUnavailableException if the database cannot be reached
    */
   @Override

@@ -31,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * are gone too). To free the key at once, a caller using the store directly calls {@code
  * store.release(key, token)} after the rollback; the release runs on its own connection.
  *
+ * <p><b>Isolation.</b> On PostgreSQL the caller's transaction must run at READ COMMITTED (the
+ * default): a REPEATABLE READ or SERIALIZABLE snapshot may predate the claim, so {@code complete}
+ * refuses it with an {@link IllegalStateException} rather than lose the result. MariaDB/InnoDB
+ * works at any level, its updates read the latest committed row.
+ *
  * <p><b>Locks.</b> Until the caller commits, the COMPLETED write holds a row lock on the record: a
  * duplicate request for the same key waits for the commit (then sees the result), so keep such
  * transactions short.

@@ -195,6 +195,55 @@ class TransactionalCompletionIT {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(names = {"POSTGRESQL"})
+  @DisplayName("a REPEATABLE READ transaction on PostgreSQL is refused, not silently lease-lost")
+  void snapshotIsolationIsRefusedOnPostgres(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    try (JdbcIdempotencyStore store = db.store().clock(ManualClock.ofDefaults()).build();
+        Connection tx = db.dataSource.getConnection()) {
+      tx.setAutoCommit(false);
+      tx.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement s = tx.createStatement()) {
+        s.execute("SELECT 1"); // takes the snapshot before the claim commits
+      }
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(store, key);
+      assertThatThrownBy(
+              () ->
+                  JdbcTransactions.joining(
+                      db.dataSource, tx, () -> store.complete(key, token, receipt(), RETENTION)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("READ COMMITTED");
+      tx.rollback();
+      tx.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.IN_PROGRESS);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"MARIADB"})
+  @DisplayName("MariaDB's default REPEATABLE READ works: InnoDB updates the latest committed row")
+  void repeatableReadWorksOnMariaDb(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    try (JdbcIdempotencyStore store = db.store().clock(ManualClock.ofDefaults()).build();
+        Connection tx = db.dataSource.getConnection()) {
+      tx.setAutoCommit(false);
+      tx.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try (Statement s = tx.createStatement()) {
+        s.execute("SELECT COUNT(*) FROM " + payments(db)); // takes the snapshot before the claim
+      }
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(store, key);
+      assertThat(
+              JdbcTransactions.joining(
+                  db.dataSource, tx, () -> store.complete(key, token, receipt(), RETENTION)))
+          .isEqualTo(WriteResult.APPLIED);
+      tx.commit();
+      assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.COMPLETED);
+    }
+  }
+
   private static void assertRolledBack(
       JdbcIdempotencyStore store,
       ManualClock clock,

@@ -115,8 +115,20 @@ public final class SqlStore {
     byte[] copy = result.clone();
     try (ConnectionProvider.Lent lent = completionConnections.borrow(dataSource)) {
       Connection c = lent.connection();
-      if (!lent.joinsCallerTransaction() && !c.getAutoCommit()) {
-        c.setAutoCommit(true);
+      if (!lent.joinsCallerTransaction()) {
+        if (!c.getAutoCommit()) {
+          c.setAutoCommit(true);
+        }
+      } else if (sql.insertStyle == Statements.InsertStyle.ON_CONFLICT_DO_NOTHING
+          && c.getTransactionIsolation() > Connection.TRANSACTION_READ_COMMITTED) {
+        // PostgreSQL runs the UPDATE against the transaction's snapshot: a claim committed after
+        // that snapshot is invisible, the fenced UPDATE matches nothing, and the business rows
+        // would commit without a stored result, so a retry would run the operation again.
+        throw new IllegalStateException(
+            name
+                + " cannot complete inside a REPEATABLE READ or SERIALIZABLE transaction on"
+                + " PostgreSQL: the claim may be invisible to its snapshot. Run the joined"
+                + " transaction at READ COMMITTED (the default).");
       }
       long now = clock.millis();
       try (PreparedStatement ps = c.prepareStatement(sql.complete)) {
