@@ -258,6 +258,10 @@ public final class PostgresTestServer {
           BINARIES + " is not on the class path (io.zonky.test.postgres binaries artifact)");
     }
     Files.createDirectories(root);
+    if (Files.exists(home)) {
+      // No marker: left by an older layout or damaged by hand; start over.
+      ProcessSupport.deleteRecursively(home);
+    }
     Path staging = Files.createTempDirectory(root, "extract-");
     try (InputStream in = archive;
         TarArchiveInputStream tar =
@@ -281,13 +285,14 @@ public final class PostgresTestServer {
       }
     }
     makeTraversable(staging);
+    // The marker goes in before the atomic move, so a directory at 'home' is always complete.
+    Files.writeString(staging.resolve(".complete"), "ok");
     try {
       Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException raced) {
       // Another JVM unpacked it first; use theirs.
       ProcessSupport.deleteRecursively(staging);
     }
-    Files.writeString(marker, "ok");
     return home;
   }
 
