@@ -39,13 +39,14 @@ import org.jspecify.annotations.Nullable;
  *     .build();
  * }</pre>
  *
- * <p>How it works: {@code acquire} inserts the record if absent ({@code INSERT … ON CONFLICT DO
- * NOTHING}, {@code INSERT IGNORE}, or a plain insert on H2), otherwise reads it, and takes an
- * expired record over with one conditional {@code UPDATE … WHERE expires_at <= now}. Each statement
- * commits at once, so other instances see a claim immediately. {@code complete}, {@code renew} and
- * {@code release} are single statements fenced by {@code WHERE token = ? AND state = 'IN_PROGRESS'
- * AND expires_at > now}. {@code complete} may join the caller's transaction: see {@link
- * JdbcTransactions}.
+ * <p>How it works: {@code acquire} reads the record first, so a replay or a duplicate costs one
+ * {@code SELECT}. An absent key is claimed by inserting if still absent ({@code INSERT … ON
+ * CONFLICT DO NOTHING}, {@code INSERT IGNORE}, or a plain insert on H2); an expired record is taken
+ * over with one conditional {@code UPDATE … WHERE expires_at <= now}; losing either race means
+ * reading again. Each statement commits at once, so other instances see a claim immediately. {@code
+ * complete}, {@code renew} and {@code release} are single statements fenced by {@code WHERE token =
+ * ? AND state = 'IN_PROGRESS' AND expires_at > now}. {@code complete} may join the caller's
+ * transaction: see {@link JdbcTransactions}.
  *
  * <p><b>Time.</b> Leases and retention are measured with the store's {@link Clock} (default system
  * UTC), not the database's: instances sharing a table must have synchronised clocks (NTP). An

@@ -25,7 +25,7 @@ public final class Statements {
   final String release;
   final String sweepBatch;
 
-  /** Statements for {@code table} in the given style and sweep form. */
+  /** PostgreSQL statements for {@code table}. */
   public static Statements postgresql(String table) {
     return new Statements(
         InsertStyle.ON_CONFLICT_DO_NOTHING,
