@@ -56,4 +56,12 @@ public interface IdempotencyObserver {
 
   /** An operation finished and the key was released instead of stored. */
   default void onReleased() {}
+
+  /**
+   * The store refused an operation's result as too large; the key was released.
+   *
+   * @param size the encoded result's size in bytes
+   * @param limit the store's limit in bytes
+   */
+  default void onResultTooLarge(long size, long limit) {}
 }

@@ -96,6 +96,12 @@ public sealed interface Outcome<T>
      */
     STORE_FAILED,
     /** Ran without protection because the store was down and the engine is set to fail open. */
-    UNPROTECTED
+    UNPROTECTED,
+    /**
+     * Not stored: the store refused the encoded result as larger than its limit, and the key was
+     * released rather than left blocked until its lease ends. A retry runs the operation again:
+     * keep stored results small (a reference rather than a document) or raise the store's limit.
+     */
+    RESULT_TOO_LARGE
   }
 }

@@ -18,6 +18,7 @@ import dev.idem.spi.AcquireResult;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
+import dev.idem.spi.ResultTooLargeException;
 import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
@@ -156,6 +157,11 @@ public final class Engine implements Idempotency {
         }
         observer.onLeaseLost();
         return Outcome.Storage.LEASE_LOST;
+      } catch (ResultTooLargeException e) {
+        // Leaving the claim would block every retry until the lease ends and then run it anyway.
+        observer.onResultTooLarge(e.size(), e.limit());
+        releaseQuietly(storeKey, token, null);
+        return Outcome.Storage.RESULT_TOO_LARGE;
       } catch (StoreUnavailableException e) {
         observer.onStoreFailure(StoreCall.COMPLETE, e);
         if (attempt >= COMPLETE_RETRY_BACKOFF_MILLIS.length

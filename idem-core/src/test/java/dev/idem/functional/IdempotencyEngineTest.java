@@ -356,6 +356,30 @@ class IdempotencyEngineTest {
     }
 
     @Test
+    @DisplayName("a result the store refuses as too large releases the key instead of blocking it")
+    void resultTooLargeReleases() {
+      List<long[]> refused = new ArrayList<>();
+      IdempotencyObserver observer =
+          new IdempotencyObserver() {
+            @Override
+            public void onResultTooLarge(long size, long limit) {
+              refused.add(new long[] {size, limit});
+            }
+          };
+      Idempotency idempotency =
+          engine(Idempotency.builder().store(new LimitedStore(store, 8)).observer(observer));
+
+      Outcome<String> first =
+          idempotency.execute(KEY, BODY_A, ResultCodec.utf8(), ctx -> "a long result");
+      Outcome<String> retry = idempotency.execute(KEY, BODY_A, ResultCodec.utf8(), ctx -> "short");
+
+      assertThat(first)
+          .isEqualTo(new Outcome.Executed<>("a long result", Outcome.Storage.RESULT_TOO_LARGE));
+      assertThat(refused).singleElement().satisfies(r -> assertThat(r).containsExactly(13, 8));
+      assertThat(retry).isEqualTo(new Outcome.Executed<>("short", Outcome.Storage.STORED));
+    }
+
+    @Test
     @DisplayName("checked exceptions arrive wrapped, with the cause")
     void checkedExceptionsAreWrapped() {
       Idempotency idempotency = engine();
@@ -565,6 +589,44 @@ class IdempotencyEngineTest {
   }
 
   /** A store whose back end cannot be reached. */
+  /** Refuses results over a limit, as the JDBC store does; everything else is the real store. */
+  record LimitedStore(IdempotencyStore delegate, int limit) implements IdempotencyStore {
+    @Override
+    public dev.idem.spi.AcquireResult acquire(
+        dev.idem.spi.StoreKey key, Fingerprint fingerprint, java.time.Duration lease) {
+      return delegate.acquire(key, fingerprint, lease);
+    }
+
+    @Override
+    public dev.idem.spi.WriteResult complete(
+        dev.idem.spi.StoreKey key,
+        dev.idem.spi.LeaseToken token,
+        byte[] result,
+        java.time.Duration retention) {
+      if (result.length > limit) {
+        throw new dev.idem.spi.ResultTooLargeException("limited store", result.length, limit);
+      }
+      return delegate.complete(key, token, result, retention);
+    }
+
+    @Override
+    public dev.idem.spi.WriteResult renew(
+        dev.idem.spi.StoreKey key, dev.idem.spi.LeaseToken token, java.time.Duration lease) {
+      return delegate.renew(key, token, lease);
+    }
+
+    @Override
+    public dev.idem.spi.WriteResult release(
+        dev.idem.spi.StoreKey key, dev.idem.spi.LeaseToken token) {
+      return delegate.release(key, token);
+    }
+
+    @Override
+    public java.util.Optional<dev.idem.spi.IdempotencyRecord> find(dev.idem.spi.StoreKey key) {
+      return delegate.find(key);
+    }
+  }
+
   static final class DownStore implements IdempotencyStore {
     private StoreUnavailableException down() {
       return new StoreUnavailableException("test store is down", Duration.ofSeconds(3), null);
