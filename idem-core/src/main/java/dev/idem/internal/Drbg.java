@@ -31,6 +31,9 @@ public final class Drbg {
   // 16 KiB per refill amortises the cipher re-key (key schedule, provider checks) over ~1,000
   // base64url-128 keys while keeping the per-thread footprint small.
   private static final int REFILL_BYTES = 16 * 1024;
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.BIG_ENDIAN);
   private static final byte[] BASE64URL =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -93,6 +96,9 @@ public final class Drbg {
       position = REFILL_BYTES;
       refill();
     }
+    if (byteCount == 16) {
+      return base64Url128();
+    }
     byte[] out = new byte[(byteCount * 4 + 2) / 3];
     int in = position;
     int end = position + byteCount;
@@ -118,6 +124,29 @@ public final class Drbg {
     }
     Arrays.fill(buffer, position, end, (byte) 0);
     position = end;
+    return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The 128-bit case (keys and lease tokens), from two longs: 22 shifts and table lookups instead
+   * of a byte loop, which halves the cost of the commonest key.
+   */
+  private String base64Url128() {
+    int at = position;
+    long high = (long) LONGS.get(buffer, at);
+    long low = (long) LONGS.get(buffer, at + 8);
+    LONGS.set(buffer, at, 0L);
+    LONGS.set(buffer, at + 8, 0L);
+    position = at + 16;
+    byte[] out = new byte[22];
+    for (int i = 0; i < 10; i++) {
+      out[i] = BASE64URL[(int) (high >>> (58 - 6 * i)) & 0x3F];
+    }
+    out[10] = BASE64URL[(int) (((high & 0xF) << 2) | (low >>> 62))];
+    for (int i = 0; i < 10; i++) {
+      out[11 + i] = BASE64URL[(int) (low >>> (56 - 6 * i)) & 0x3F];
+    }
+    out[21] = BASE64URL[((int) low & 0x3) << 4];
     return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
