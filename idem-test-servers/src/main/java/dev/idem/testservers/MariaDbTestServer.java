@@ -36,10 +36,8 @@ public final class MariaDbTestServer {
           + " libsystemd, libcrypt and libgcrypt (Debian/Ubuntu: apt-get install libstdc++6"
           + " libsystemd0 libcrypt1 libgcrypt20).";
 
-  private static JdbcTestDatabase shared;
-  // A failed lookup is remembered: every later test gets the same message at once instead of
-  // waiting for another failed start.
-  private static RuntimeException failure;
+  private static final JdbcServerLookup LOOKUP =
+      new JdbcServerLookup(URL_VARIABLE, MariaDbTestServer::tryLocal, MariaDbTestServer::start);
 
   private MariaDbTestServer() {}
 
@@ -48,40 +46,8 @@ public final class MariaDbTestServer {
    *
    * @throws IllegalStateException naming what to install when no server can be found or started
    */
-  public static synchronized JdbcTestDatabase get() {
-    if (failure != null) {
-      throw failure;
-    }
-    if (shared == null) {
-      try {
-        shared = find();
-      } catch (RuntimeException e) {
-        failure = e;
-        throw e;
-      }
-    }
-    return shared;
-  }
-
-  private static JdbcTestDatabase find() {
-    if (!TestServerMode.forceStart()) {
-      String url = System.getenv(URL_VARIABLE);
-      if (url != null && !url.isBlank()) {
-        JdbcTestDatabase configured =
-            new JdbcTestDatabase(url, "", "", JdbcTestDatabase.Origin.ENVIRONMENT);
-        try (Connection c = configured.connect()) {
-          return configured;
-        } catch (SQLException e) {
-          throw new IllegalStateException(
-              URL_VARIABLE + "=" + url + " is set but does not answer: " + e.getMessage(), e);
-        }
-      }
-      JdbcTestDatabase local = tryLocal();
-      if (local != null) {
-        return local;
-      }
-    }
-    return start();
+  public static JdbcTestDatabase get() {
+    return LOOKUP.get();
   }
 
   private static JdbcTestDatabase tryLocal() {
