@@ -91,16 +91,10 @@ public final class IdempotencyFilter implements Filter {
     if (decision instanceof Decision.PassThrough) {
       chain.doFilter(req, res);
     } else if (decision instanceof Decision.Rejected rejected) {
-      write(response, rejected.response());
+      write(response, rejected.response(), List.of());
     } else if (decision instanceof Decision.Replayed replayed) {
-      write(response, replayed.response());
+      write(response, replayed.response(), List.of());
     } else if (decision instanceof Decision.Executed executed) {
-      CapturingResponse capturing = capture.get();
-      if (capturing != null) {
-        for (Cookie cookie : capturing.cookies()) {
-          response.addCookie(cookie);
-        }
-      }
       Throwable failure = executed.failure();
       if (failure != null) {
         LOG.log(
@@ -113,7 +107,8 @@ public final class IdempotencyFilter implements Filter {
                 + executed.storage(),
             failure);
       }
-      write(response, executed.response());
+      CapturingResponse capturing = capture.get();
+      write(response, executed.response(), capturing == null ? List.of() : capturing.cookies());
     }
   }
 
@@ -138,7 +133,8 @@ public final class IdempotencyFilter implements Filter {
     return uri.isEmpty() ? "/" : uri;
   }
 
-  private static void write(HttpServletResponse response, ResponseSnapshot snapshot)
+  private static void write(
+      HttpServletResponse response, ResponseSnapshot snapshot, List<Cookie> cookies)
       throws IOException {
     if (response.isCommitted()) {
       // Only a filter before this one can have committed it; nothing sensible can be added now.
@@ -153,6 +149,10 @@ public final class IdempotencyFilter implements Filter {
       } else {
         response.addHeader(header.name(), header.value());
       }
+    }
+    // After the headers: setHeader("Set-Cookie", …) above would otherwise replace these.
+    for (Cookie cookie : cookies) {
+      response.addCookie(cookie);
     }
     byte[] body = snapshot.body();
     response.setContentLength(body.length);
