@@ -299,6 +299,46 @@ public abstract class IdempotencyFilterContract {
   }
 
   @Nested
+  @DisplayName("the handler's response is captured whichever way it was written")
+  class Capture {
+    @Test
+    void readerSeesTheBodyTheFilterAlreadyRead() throws Exception {
+      String key = newKey();
+      HttpResponse<String> first = post("/reader", "line", key);
+      HttpResponse<String> replay = post("/reader", "line", key);
+      assertThat(first.statusCode()).isEqualTo(201);
+      assertThat(first.body()).isEqualTo("read line");
+      assertThat(replay.body()).isEqualTo("read line");
+      assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+      assertThat(server.executions).hasValue(1);
+    }
+
+    @Test
+    void redirectIsStoredWithItsLocation() throws Exception {
+      String key = newKey();
+      HttpResponse<String> first = post("/redirect", "a", key);
+      HttpResponse<String> replay = post("/redirect", "a", key);
+      assertThat(first.statusCode()).isEqualTo(302);
+      assertThat(replay.statusCode()).isEqualTo(302);
+      assertThat(replay.headers().firstValue("Location"))
+          .isEqualTo(first.headers().firstValue("Location"))
+          .hasValueSatisfying(location -> assertThat(location).endsWith("/payments/redirected"));
+      assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+      assertThat(server.executions).hasValue(1);
+    }
+
+    @Test
+    void sendErrorIsStored() throws Exception {
+      String key = newKey();
+      assertThat(post("/send-error", "a", key).statusCode()).isEqualTo(402);
+      HttpResponse<String> replay = post("/send-error", "a", key);
+      assertThat(replay.statusCode()).isEqualTo(402);
+      assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+      assertThat(server.executions).hasValue(1);
+    }
+  }
+
+  @Nested
   @DisplayName("retry while the first is still running: 409 + Retry-After, or wait and replay")
   class Concurrent {
     @Test

@@ -35,7 +35,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * (after an optional route prefix such as {@code /retryable}) choose the handler's behaviour:
  * {@code .../status/N} answers N, {@code .../throw} throws, {@code .../slow} waits for {@link
  * #release}, {@code .../big} answers 100 bytes, {@code .../stream} streams in two parts, anything
- * else answers 201 echoing the body with {@code Location}, {@code Set-Cookie} and a custom header.
+ * {@code .../reader} echoes the body read with {@code getReader()}, {@code .../redirect} and {@code
+ * .../send-error} use {@code sendRedirect} and {@code sendError}, anything else answers 201 echoing
+ * the body with {@code Location}, {@code Set-Cookie} and a custom header.
  */
 final class TestServer implements AutoCloseable {
   static final long SMALL_LIMIT = 64;
@@ -157,6 +159,24 @@ final class TestServer implements AutoCloseable {
         res.flushBuffer();
         awaitGate();
         res.getOutputStream().write("part2".getBytes(StandardCharsets.US_ASCII));
+        return;
+      }
+      if (path.endsWith("/reader")) {
+        executions.incrementAndGet();
+        String text = req.getReader().lines().reduce("", String::concat);
+        res.setStatus(201);
+        res.setContentType("text/plain;charset=UTF-8");
+        res.getWriter().print("read " + text);
+        return;
+      }
+      if (path.endsWith("/redirect")) {
+        executions.incrementAndGet();
+        res.sendRedirect("/payments/redirected");
+        return;
+      }
+      if (path.endsWith("/send-error")) {
+        executions.incrementAndGet();
+        res.sendError(402, "pay first");
         return;
       }
       byte[] body = req.getInputStream().readAllBytes();
