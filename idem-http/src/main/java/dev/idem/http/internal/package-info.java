@@ -1,0 +1,2 @@
+/** Implementation details of idem-http; not API. */
+package dev.idem.http.internal;

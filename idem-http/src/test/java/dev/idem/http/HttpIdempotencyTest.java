@@ -1,0 +1,266 @@
+package dev.idem.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.idem.Fingerprint;
+import dev.idem.Fingerprinter;
+import dev.idem.Idempotency;
+import dev.idem.InMemoryIdempotencyStore;
+import dev.idem.Outcome;
+import dev.idem.spi.AcquireResult;
+import dev.idem.spi.IdempotencyRecord;
+import dev.idem.spi.IdempotencyStore;
+import dev.idem.spi.LeaseToken;
+import dev.idem.spi.StoreKey;
+import dev.idem.spi.StoreUnavailableException;
+import dev.idem.spi.WriteResult;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The protocol engine without a server: decisions for an in-memory request. */
+class HttpIdempotencyTest {
+  private static final String KEY = "key-0123456789abcdef";
+
+  private final InMemoryIdempotencyStore store = InMemoryIdempotencyStore.ofDefaults();
+  private final Idempotency engine = Idempotency.builder().store(store).build();
+  private final HttpIdempotency http = HttpIdempotency.builder().idempotency(engine).build();
+  private final AtomicInteger runs = new AtomicInteger();
+
+  @AfterEach
+  void close() {
+    engine.close();
+  }
+
+  record Request(String method, String route, Map<String, List<String>> fields, byte[] bytes)
+      implements HttpRequestView {
+    static Request post(String body, String... keyFields) {
+      return new Request(
+          "POST",
+          "/payments",
+          Map.of("idempotency-key", List.of(keyFields)),
+          body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public List<String> headers(String name) {
+      return fields.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+    }
+
+    @Override
+    public @Nullable String principal() {
+      return null;
+    }
+
+    @Override
+    public InputStream body() {
+      return new ByteArrayInputStream(bytes);
+    }
+  }
+
+  private ResponseSnapshot created(byte[] body) {
+    runs.incrementAndGet();
+    return new ResponseSnapshot(
+        201,
+        List.of(
+            new ResponseSnapshot.Header("Content-Type", "text/plain"),
+            new ResponseSnapshot.Header("Set-Cookie", "s=1")),
+        body);
+  }
+
+  @Test
+  void firstRequestExecutesAndARetryReplaysWithoutSetCookie() {
+    Decision first = http.handle(Request.post("a", KEY), this::created);
+    Decision second = http.handle(Request.post("a", KEY), this::created);
+    assertThat(first).isInstanceOf(Decision.Executed.class);
+    assertThat(((Decision.Executed) first).response().header("Set-Cookie")).contains("s=1");
+    ResponseSnapshot replay = ((Decision.Replayed) second).response();
+    assertThat(replay.status()).isEqualTo(201);
+    assertThat(replay.header("Idempotent-Replayed")).contains("true");
+    assertThat(replay.header("Set-Cookie")).isEmpty();
+    assertThat(replay.body()).isEqualTo("a".getBytes(StandardCharsets.UTF_8));
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void getPassesThroughWithoutReadingTheBody() {
+    HttpRequestView get =
+        new HttpRequestView() {
+          @Override
+          public String method() {
+            return "GET";
+          }
+
+          @Override
+          public String route() {
+            return "/payments";
+          }
+
+          @Override
+          public List<String> headers(String name) {
+            return List.of();
+          }
+
+          @Override
+          public @Nullable String principal() {
+            return null;
+          }
+
+          @Override
+          public InputStream body() {
+            throw new AssertionError("body read on a pass-through");
+          }
+        };
+    assertThat(http.handle(get, this::created)).isInstanceOf(Decision.PassThrough.class);
+  }
+
+  @Test
+  void thrownHandlerIsStoredAs500UnlessRetryable() {
+    Decision thrown =
+        http.handle(
+            Request.post("a", KEY),
+            body -> {
+              runs.incrementAndGet();
+              throw new IllegalStateException("boom");
+            });
+    Decision.Executed executed = (Decision.Executed) thrown;
+    assertThat(executed.response().status()).isEqualTo(500);
+    assertThat(executed.storage()).isEqualTo(Outcome.Storage.STORED);
+    assertThat(executed.failure()).hasMessage("boom");
+    assertThat(new String(executed.response().body(), StandardCharsets.UTF_8))
+        .contains("handler-failed")
+        .doesNotContain("boom");
+    Decision retry = http.handle(Request.post("a", KEY), this::created);
+    assertThat(((Decision.Replayed) retry).response().status()).isEqualTo(500);
+    assertThat(runs).hasValue(1);
+
+    RoutePolicy retryable = RoutePolicy.ofDefaults().withRetryable(true);
+    String other = "other-0123456789abcdef";
+    Decision released =
+        http.handle(
+            Request.post("a", other),
+            retryable,
+            body -> {
+              throw new IllegalStateException("boom");
+            });
+    assertThat(((Decision.Executed) released).storage()).isEqualTo(Outcome.Storage.RELEASED);
+    assertThat(http.handle(Request.post("a", other), retryable, this::created))
+        .isInstanceOf(Decision.Executed.class);
+  }
+
+  @Test
+  void tooLargeResponseIsSentButAProblemIsStored() {
+    RoutePolicy small = RoutePolicy.ofDefaults().withMaxBodyBytes(4);
+    Decision first = http.handle(Request.post("a", KEY), small, b -> created(new byte[10]));
+    assertThat(((Decision.Executed) first).response().body()).hasSize(10);
+    assertThat(((Decision.Executed) first).storage()).isEqualTo(Outcome.Storage.STORED);
+    ResponseSnapshot replay =
+        ((Decision.Replayed) http.handle(Request.post("a", KEY), small, b -> created(b)))
+            .response();
+    assertThat(replay.status()).isEqualTo(500);
+    assertThat(new String(replay.body(), StandardCharsets.UTF_8))
+        .contains("response-too-large")
+        .contains("status 201");
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void unreadableStoredResponseIsAProblemNotAnException() {
+    Fingerprint fingerprint =
+        Fingerprinter.ofDefaults()
+            .fingerprint("POST", "/payments", Map.of(), "a".getBytes(StandardCharsets.UTF_8));
+    // A record written by something else: plain bytes, not the snapshot format.
+    engine.execute(
+        new dev.idem.Invocation(ScopeResolver.ANONYMOUS, KEY, fingerprint, null, null, null),
+        dev.idem.ResultCodec.utf8(),
+        ctx -> "not a snapshot");
+    Decision decision = http.handle(Request.post("a", KEY), this::created);
+    ResponseSnapshot response = ((Decision.Replayed) decision).response();
+    assertThat(response.status()).isEqualTo(500);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .contains("stored-response-unreadable");
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void storeUnavailableIs503WithTheStoresRetryAfter() {
+    IdempotencyStore down =
+        new IdempotencyStore() {
+          @Override
+          public AcquireResult acquire(StoreKey key, Fingerprint fingerprint, Duration lease) {
+            throw new StoreUnavailableException("down", Duration.ofSeconds(7), null);
+          }
+
+          @Override
+          public WriteResult complete(
+              StoreKey key, LeaseToken token, byte[] result, Duration retention) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
+          public WriteResult renew(StoreKey key, LeaseToken token, Duration lease) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
+          public WriteResult release(StoreKey key, LeaseToken token) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
+          public Optional<IdempotencyRecord> find(StoreKey key) {
+            throw new StoreUnavailableException("down", null);
+          }
+        };
+    try (Idempotency failing = Idempotency.builder().store(down).build()) {
+      HttpIdempotency protocol = HttpIdempotency.builder().idempotency(failing).build();
+      Decision decision = protocol.handle(Request.post("a", KEY), this::created);
+      ResponseSnapshot response = ((Decision.Rejected) decision).response();
+      assertThat(response.status()).isEqualTo(503);
+      assertThat(response.header("Retry-After")).contains("7");
+      assertThat(runs).hasValue(0);
+    }
+  }
+
+  @Test
+  void builderListsEveryProblemAndRefusesSecondSettings() {
+    assertThatThrownBy(
+            () ->
+                HttpIdempotency.builder()
+                    .fingerprinter(Fingerprinter.builder().maxBodyBytes(10).build())
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 problems")
+        .hasMessageContaining("idempotency is required")
+        .hasMessageContaining("maxBodyBytes");
+    assertThatThrownBy(
+            () ->
+                HttpIdempotency.builder().profile(HttpProfile.ietf()).profile(HttpProfile.stripe()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("profile");
+  }
+
+  @Test
+  void scopeResolvers() {
+    Request tenant = new Request("POST", "/p", Map.of("x-tenant-id", List.of("acme")), new byte[0]);
+    assertThat(ScopeResolver.header("X-Tenant-Id").resolve(tenant)).contains("tenant:acme");
+    Request none = new Request("POST", "/p", Map.of(), new byte[0]);
+    assertThat(ScopeResolver.header("X-Tenant-Id").resolve(none)).isEmpty();
+    Request bad = new Request("POST", "/p", Map.of("x-tenant-id", List.of("a b")), new byte[0]);
+    assertThat(ScopeResolver.header("X-Tenant-Id").resolve(bad)).isEmpty();
+    Request two = new Request("POST", "/p", Map.of("x-tenant-id", List.of("a", "b")), new byte[0]);
+    assertThat(ScopeResolver.header("X-Tenant-Id").resolve(two)).isEmpty();
+    assertThat(ScopeResolver.principal().resolve(none)).contains(ScopeResolver.ANONYMOUS);
+    assertThat(ScopeResolver.constant("svc").resolve(none)).contains("svc");
+  }
+}

@@ -1,0 +1,348 @@
+package dev.idem.servlet;
+
+import dev.idem.http.ResponseSnapshot;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Holds a protected handler's whole response instead of sending it: status, headers, body (from the
+ * output stream or the writer), errors and redirects. Nothing reaches the client, and the response
+ * is never committed, until the filter writes the decision; {@code flushBuffer} and content-length
+ * hints are absorbed. Cookies are kept apart: they go to this client only, never to the store.
+ */
+final class CapturingResponse extends HttpServletResponseWrapper {
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+  private int status = SC_OK;
+  private final List<ResponseSnapshot.Header> headers = new ArrayList<>();
+  private final List<Cookie> cookies = new ArrayList<>();
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private @Nullable String characterEncoding;
+  private @Nullable ServletOutputStream stream;
+  private @Nullable PrintWriter writer;
+  private boolean committed;
+
+  CapturingResponse(HttpServletResponse response) {
+    super(response);
+  }
+
+  /** The response as captured so far; flushes the writer. */
+  ResponseSnapshot snapshot() {
+    if (writer != null) {
+      writer.flush();
+    }
+    return new ResponseSnapshot(status, headers, body.toByteArray());
+  }
+
+  List<Cookie> cookies() {
+    return cookies;
+  }
+
+  @Override
+  public void setStatus(int sc) {
+    if (!committed) {
+      status = sc;
+    }
+  }
+
+  @Override
+  public int getStatus() {
+    return status;
+  }
+
+  @Override
+  public void sendError(int sc, String msg) throws IOException {
+    sendError(sc);
+  }
+
+  @Override
+  public void sendError(int sc) {
+    checkNotCommitted();
+    status = sc;
+    body.reset();
+    committed = true;
+  }
+
+  @Override
+  public void sendRedirect(String location) {
+    checkNotCommitted();
+    status = SC_FOUND;
+    setHeader("Location", location);
+    body.reset();
+    committed = true;
+  }
+
+  @Override
+  public void addCookie(Cookie cookie) {
+    cookies.add(cookie);
+  }
+
+  @Override
+  public void setHeader(String name, @Nullable String value) {
+    if (committed || name == null) {
+      return;
+    }
+    if (name.equalsIgnoreCase("Content-Type")) {
+      setContentType(value);
+      return;
+    }
+    if (name.equalsIgnoreCase("Content-Length")) {
+      return; // the filter frames the body it writes
+    }
+    headers.removeIf(h -> h.name().equalsIgnoreCase(name));
+    if (value != null) {
+      headers.add(new ResponseSnapshot.Header(name, value));
+    }
+  }
+
+  @Override
+  public void addHeader(String name, @Nullable String value) {
+    if (committed || name == null || value == null) {
+      return;
+    }
+    if (name.equalsIgnoreCase("Content-Type")) {
+      setContentType(value);
+      return;
+    }
+    if (name.equalsIgnoreCase("Content-Length")) {
+      return;
+    }
+    headers.add(new ResponseSnapshot.Header(name, value));
+  }
+
+  @Override
+  public void setIntHeader(String name, int value) {
+    setHeader(name, Integer.toString(value));
+  }
+
+  @Override
+  public void addIntHeader(String name, int value) {
+    addHeader(name, Integer.toString(value));
+  }
+
+  @Override
+  public void setDateHeader(String name, long date) {
+    setHeader(name, HTTP_DATE.format(Instant.ofEpochMilli(date)));
+  }
+
+  @Override
+  public void addDateHeader(String name, long date) {
+    addHeader(name, HTTP_DATE.format(Instant.ofEpochMilli(date)));
+  }
+
+  @Override
+  public boolean containsHeader(String name) {
+    return headers.stream().anyMatch(h -> h.name().equalsIgnoreCase(name));
+  }
+
+  @Override
+  public @Nullable String getHeader(String name) {
+    return headers.stream()
+        .filter(h -> h.name().equalsIgnoreCase(name))
+        .map(ResponseSnapshot.Header::value)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Override
+  public Collection<String> getHeaders(String name) {
+    return headers.stream()
+        .filter(h -> h.name().equalsIgnoreCase(name))
+        .map(ResponseSnapshot.Header::value)
+        .toList();
+  }
+
+  @Override
+  public Collection<String> getHeaderNames() {
+    LinkedHashSet<String> names = new LinkedHashSet<>();
+    headers.forEach(h -> names.add(h.name()));
+    return names;
+  }
+
+  @Override
+  public void setContentType(@Nullable String type) {
+    if (committed) {
+      return;
+    }
+    headers.removeIf(h -> h.name().equalsIgnoreCase("Content-Type"));
+    if (type == null) {
+      return;
+    }
+    String charset = charsetParameter(type);
+    if (charset != null) {
+      if (writer == null) {
+        characterEncoding = charset;
+      }
+    } else if (characterEncoding != null && type.toLowerCase(Locale.ROOT).startsWith("text/")) {
+      type = type + ";charset=" + characterEncoding;
+    }
+    headers.add(new ResponseSnapshot.Header("Content-Type", type));
+  }
+
+  @Override
+  public @Nullable String getContentType() {
+    return getHeader("Content-Type");
+  }
+
+  @Override
+  public void setCharacterEncoding(@Nullable String charset) {
+    if (committed || writer != null || charset == null) {
+      return;
+    }
+    characterEncoding = charset;
+    String type = getContentType();
+    if (type != null) {
+      int semicolon = type.indexOf(';');
+      String base = semicolon < 0 ? type : type.substring(0, semicolon);
+      headers.removeIf(h -> h.name().equalsIgnoreCase("Content-Type"));
+      headers.add(new ResponseSnapshot.Header("Content-Type", base + ";charset=" + charset));
+    }
+  }
+
+  @Override
+  public String getCharacterEncoding() {
+    return characterEncoding != null ? characterEncoding : "ISO-8859-1";
+  }
+
+  @Override
+  public void setLocale(Locale locale) {
+    if (locale != null) {
+      setHeader("Content-Language", locale.toLanguageTag());
+    }
+  }
+
+  @Override
+  public void setContentLength(int len) {
+    // Absorbed: the filter sets the length of what it finally writes.
+  }
+
+  @Override
+  public void setContentLengthLong(long len) {
+    // Absorbed, as above.
+  }
+
+  @Override
+  public void setBufferSize(int size) {
+    // The whole response is buffered until the filter writes it.
+  }
+
+  @Override
+  public void flushBuffer() {
+    // No early commit: the filter decides what is sent once the handler has returned.
+    if (writer != null) {
+      writer.flush();
+    }
+  }
+
+  @Override
+  public boolean isCommitted() {
+    return committed;
+  }
+
+  @Override
+  public void reset() {
+    checkNotCommitted();
+    status = SC_OK;
+    headers.clear();
+    cookies.clear();
+    body.reset();
+  }
+
+  @Override
+  public void resetBuffer() {
+    checkNotCommitted();
+    body.reset();
+  }
+
+  @Override
+  public ServletOutputStream getOutputStream() {
+    if (writer != null) {
+      throw new IllegalStateException("getWriter() was already called");
+    }
+    if (stream == null) {
+      stream =
+          new ServletOutputStream() {
+            @Override
+            public void write(int b) {
+              body.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+              body.write(b, off, len);
+            }
+
+            @Override
+            public boolean isReady() {
+              return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+              try {
+                listener.onWritePossible();
+              } catch (IOException e) {
+                listener.onError(e);
+              }
+            }
+          };
+    }
+    return stream;
+  }
+
+  @Override
+  public PrintWriter getWriter() {
+    if (stream != null) {
+      throw new IllegalStateException("getOutputStream() was already called");
+    }
+    if (writer == null) {
+      Charset charset;
+      try {
+        charset = Charset.forName(getCharacterEncoding());
+      } catch (RuntimeException e) {
+        charset = StandardCharsets.ISO_8859_1;
+      }
+      writer = new PrintWriter(new OutputStreamWriter(body, charset));
+    }
+    return writer;
+  }
+
+  private void checkNotCommitted() {
+    if (committed) {
+      throw new IllegalStateException("the response was already committed");
+    }
+  }
+
+  private static @Nullable String charsetParameter(String type) {
+    for (String part : type.split(";")) {
+      String trimmed = part.trim();
+      if (trimmed.regionMatches(true, 0, "charset=", 0, 8)) {
+        String value = trimmed.substring(8).trim();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        return value.isEmpty() ? null : value;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,244 @@
+package dev.idem.servlet;
+
+import dev.idem.http.Decision;
+import dev.idem.http.HttpIdempotency;
+import dev.idem.http.ResponseSnapshot;
+import dev.idem.http.RoutePolicy;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Jakarta Servlet filter that makes chosen routes idempotent with {@link HttpIdempotency}.
+ *
+ * <pre>{@code
+ * IdempotencyFilter filter = IdempotencyFilter.builder()
+ *     .http(HttpIdempotency.builder().idempotency(engine).build())
+ *     .route("/payments/**", RoutePolicy.ofDefaults())
+ *     .route("/orders/{id}/refunds", RoutePolicy.ofDefaults().withRetryable(true))
+ *     .build();
+ * servletContext.addFilter("idempotency", filter).addMappingForUrlPatterns(null, false, "/*");
+ * }</pre>
+ *
+ * <p>The first route whose pattern matches the path within the application decides; a request on no
+ * route, or with a method its route does not protect, goes down the chain untouched (not even
+ * wrapped, so streaming responses keep streaming). For a protected request the filter reads the
+ * body once (at most the route's limit; beyond it 413), hands the handler a request that replays
+ * those bytes from {@code getInputStream()} or {@code getReader()}, captures the whole response,
+ * and writes what {@link HttpIdempotency} decided. The handler must answer synchronously: async
+ * processing is not captured. Form parameters read with {@code getParameter} are not available on
+ * protected routes, because the body was consumed; read the body instead.
+ *
+ * <p>Immutable and thread-safe once built.
+ */
+public final class IdempotencyFilter implements Filter {
+  private static final System.Logger LOG = System.getLogger(IdempotencyFilter.class.getName());
+
+  private final HttpIdempotency http;
+  private final List<Route> routes;
+
+  private record Route(RoutePattern pattern, RoutePolicy policy) {}
+
+  private IdempotencyFilter(HttpIdempotency http, List<Route> routes) {
+    this.http = http;
+    this.routes = List.copyOf(routes);
+  }
+
+  /** A builder; use it once. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    if (!(req instanceof HttpServletRequest request)
+        || !(res instanceof HttpServletResponse response)) {
+      chain.doFilter(req, res);
+      return;
+    }
+    String path = pathWithinApplication(request);
+    RoutePolicy policy = policyFor(path);
+    if (policy == null || !policy.protects(request.getMethod())) {
+      chain.doFilter(req, res);
+      return;
+    }
+    AtomicReference<@Nullable CapturingResponse> capture = new AtomicReference<>();
+    Decision decision =
+        http.handle(
+            new ServletRequestView(request, path),
+            policy,
+            body -> {
+              CapturingResponse capturing = new CapturingResponse(response);
+              capture.set(capturing);
+              chain.doFilter(new BufferedRequest(request, body), capturing);
+              return capturing.snapshot();
+            });
+    if (decision instanceof Decision.PassThrough) {
+      chain.doFilter(req, res);
+    } else if (decision instanceof Decision.Rejected rejected) {
+      write(response, rejected.response(), List.of());
+    } else if (decision instanceof Decision.Replayed replayed) {
+      write(response, replayed.response(), List.of());
+    } else if (decision instanceof Decision.Executed executed) {
+      Throwable failure = executed.failure();
+      if (failure != null) {
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "handler failed on "
+                + request.getMethod()
+                + " "
+                + path
+                + "; answered 500, storage "
+                + executed.storage(),
+            failure);
+      }
+      CapturingResponse capturing = capture.get();
+      write(response, executed.response(), capturing == null ? List.of() : capturing.cookies());
+    }
+  }
+
+  private @Nullable RoutePolicy policyFor(String path) {
+    for (Route route : routes) {
+      if (route.pattern().matches(path)) {
+        return route.policy();
+      }
+    }
+    return null;
+  }
+
+  private static String pathWithinApplication(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    String context = request.getContextPath();
+    if (uri == null) {
+      return "/";
+    }
+    if (context != null && !context.isEmpty() && uri.startsWith(context)) {
+      uri = uri.substring(context.length());
+    }
+    return uri.isEmpty() ? "/" : uri;
+  }
+
+  private static void write(
+      HttpServletResponse response, ResponseSnapshot snapshot, List<Cookie> cookies)
+      throws IOException {
+    if (response.isCommitted()) {
+      // Only a filter before this one can have committed it; nothing sensible can be added now.
+      return;
+    }
+    response.setStatus(snapshot.status());
+    Set<String> seen = new HashSet<>();
+    for (ResponseSnapshot.Header header : snapshot.headers()) {
+      String lower = header.name().toLowerCase(java.util.Locale.ROOT);
+      if (seen.add(lower)) {
+        response.setHeader(header.name(), header.value());
+      } else {
+        response.addHeader(header.name(), header.value());
+      }
+    }
+    // After the headers: setHeader("Set-Cookie", …) above would otherwise replace these.
+    for (Cookie cookie : cookies) {
+      response.addCookie(cookie);
+    }
+    byte[] body = snapshot.body();
+    response.setContentLength(body.length);
+    OutputStream out = response.getOutputStream();
+    out.write(body);
+    out.flush();
+  }
+
+  @Override
+  public String toString() {
+    return "IdempotencyFilter[routes=" + routes + ", http=" + http + "]";
+  }
+
+  /**
+   * Configures an {@link IdempotencyFilter}. Not thread-safe. {@link #http} may be set once; routes
+   * are added in matching order. Invalid options are reported together by {@link #build()}.
+   */
+  public static final class Builder {
+    private @Nullable HttpIdempotency http;
+    private final List<Route> routes = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * The protocol engine. Required.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
+    public Builder http(HttpIdempotency http) {
+      if (this.http != null) {
+        throw new IllegalStateException("http was already set");
+      }
+      this.http = Objects.requireNonNull(http, "http");
+      return this;
+    }
+
+    /**
+     * Protects paths matching {@code pattern} under {@code policy}. Patterns: literal segments,
+     * {@code *} or {@code {name}} for one segment, a final {@code /**} for any remainder; matched
+     * against the path within the application, first match wins.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public Builder route(String pattern, RoutePolicy policy) {
+      Objects.requireNonNull(pattern, "pattern");
+      Objects.requireNonNull(policy, "policy");
+      try {
+        RoutePattern parsed = RoutePattern.parse(pattern);
+        if (routes.stream().anyMatch(r -> r.pattern().equals(parsed))) {
+          problems.add("route '" + pattern + "' is configured twice");
+        } else {
+          routes.add(new Route(parsed, policy));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+      return this;
+    }
+
+    /**
+     * Builds the filter.
+     *
+     * @throws IllegalArgumentException listing every invalid option at once
+     */
+    public IdempotencyFilter build() {
+      List<String> all = new ArrayList<>();
+      if (http == null) {
+        all.add("http is required: e.g. HttpIdempotency.builder().idempotency(engine).build()");
+      }
+      if (routes.isEmpty() && problems.isEmpty()) {
+        all.add("no route is protected: add route(\"/payments/**\", RoutePolicy.ofDefaults())");
+      }
+      all.addAll(problems);
+      if (!all.isEmpty()) {
+        StringBuilder message =
+            new StringBuilder("Invalid IdempotencyFilter configuration (")
+                .append(all.size())
+                .append(all.size() == 1 ? " problem):" : " problems):");
+        for (String problem : all) {
+          message.append("\n  - ").append(problem);
+        }
+        throw new IllegalArgumentException(message.toString());
+      }
+      return new IdempotencyFilter(Objects.requireNonNull(http), routes);
+    }
+  }
+}
