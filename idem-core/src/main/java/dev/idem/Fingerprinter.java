@@ -4,6 +4,7 @@ import dev.idem.internal.FieldExclusions;
 import dev.idem.internal.JsonCanonicalizer;
 import dev.idem.internal.JsonParser;
 import dev.idem.internal.JsonValue;
+import dev.idem.spi.ConfigProblems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.idem;
 
 import dev.idem.internal.Engine;
 import dev.idem.internal.EngineSettings;
+import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.StoreKey;

@@ -1,6 +1,7 @@
 package dev.idem;
 
 import dev.idem.spi.AcquireResult;
+import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;

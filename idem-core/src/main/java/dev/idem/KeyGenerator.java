@@ -1,6 +1,7 @@
 package dev.idem;
 
 import dev.idem.internal.KeyGenerators;
+import dev.idem.spi.ConfigProblems;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

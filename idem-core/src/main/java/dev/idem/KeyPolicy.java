@@ -1,5 +1,6 @@
 package dev.idem;
 
+import dev.idem.spi.ConfigProblems;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -11,6 +11,7 @@ import dev.idem.KeyRejectedException;
 import dev.idem.MalformedBodyException;
 import dev.idem.Outcome;
 import dev.idem.http.internal.Exchange;
+import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.StoreUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -501,16 +502,7 @@ public final class HttpIdempotency {
                 + "): bodies in between would be refused with 413; raise the fingerprinter's"
                 + " limit or lower the route's");
       }
-      if (!problems.isEmpty()) {
-        StringBuilder message =
-            new StringBuilder("Invalid HttpIdempotency configuration (")
-                .append(problems.size())
-                .append(problems.size() == 1 ? " problem):" : " problems):");
-        for (String problem : problems) {
-          message.append("\n  - ").append(problem);
-        }
-        throw new IllegalArgumentException(message.toString());
-      }
+      ConfigProblems.throwIfAny("HttpIdempotency", problems);
       return new HttpIdempotency(this);
     }
 

@@ -6,6 +6,7 @@ import dev.idem.jdbc.internal.SqlErrors;
 import dev.idem.jdbc.internal.SqlStore;
 import dev.idem.jdbc.internal.Statements;
 import dev.idem.spi.AcquireResult;
+import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
@@ -440,17 +441,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
 
     private static void throwIfAny(List<String> problems) {
-      if (problems.isEmpty()) {
-        return;
-      }
-      StringBuilder message =
-          new StringBuilder("Invalid JdbcIdempotencyStore configuration (")
-              .append(problems.size())
-              .append(problems.size() == 1 ? " problem):" : " problems):");
-      for (String problem : problems) {
-        message.append("\n  - ").append(problem);
-      }
-      throw new IllegalArgumentException(message.toString());
+      ConfigProblems.throwIfAny("JdbcIdempotencyStore", problems);
     }
   }
 }

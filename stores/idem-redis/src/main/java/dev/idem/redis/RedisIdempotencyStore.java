@@ -5,6 +5,7 @@ import dev.idem.redis.internal.Connector;
 import dev.idem.redis.internal.Scripts;
 import dev.idem.redis.internal.Scripts.Script;
 import dev.idem.spi.AcquireResult;
+import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
@@ -499,16 +500,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       if (commandTimeout.isZero() || commandTimeout.isNegative()) {
         problems.add("commandTimeout must be positive, was " + commandTimeout);
       }
-      if (!problems.isEmpty()) {
-        StringBuilder message =
-            new StringBuilder("Invalid RedisIdempotencyStore configuration (")
-                .append(problems.size())
-                .append(problems.size() == 1 ? " problem):" : " problems):");
-        for (String problem : problems) {
-          message.append("\n  - ").append(problem);
-        }
-        throw new IllegalArgumentException(message.toString());
-      }
+      ConfigProblems.throwIfAny("RedisIdempotencyStore", problems);
       return new RedisIdempotencyStore(this);
     }
   }
