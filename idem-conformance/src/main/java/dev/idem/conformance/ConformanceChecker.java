@@ -255,14 +255,17 @@ public final class ConformanceChecker {
               lookalikes = List.of();
             }
           }
-          Exchange.Response r = p.send(method, sent, body);
+          // The JDK client sends non-ASCII as '?', which would test the wrong thing.
+          boolean raw = name.equals("malformed-key-non-ascii");
+          Exchange.Response r = raw ? p.sendRaw(method, sent, body) : p.send(method, sent, body);
           p.expect(r.status() == 400, "expected 400 for " + what + ", got " + r.status());
           p.expect(r.problem(), "the 400 is not application/problem+json");
           // Nothing stored, seen from outside: the same request is refused again rather than
           // replayed or reported in progress, and no well-formed key the server could have
           // derived from the malformed one (truncated, split at the comma or space, stripped,
           // either field) was claimed: each still runs as a first request.
-          Exchange.Response again = p.send(method, sent, body);
+          Exchange.Response again =
+              raw ? p.sendRaw(method, sent, body) : p.send(method, sent, body);
           p.expect(
               again.status() == 400 && !again.replayed(),
               "the malformed key was remembered: the same request answered "
@@ -520,6 +523,20 @@ public final class ConformanceChecker {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CheckFailed("interrupted");
+      }
+    }
+
+    /** Sends one request over a bare socket, header values as UTF-8 bytes; see RawHttp. */
+    Exchange.Response sendRaw(String method, List<Exchange.Header> keyHeaders, String body) {
+      Exchange.Request request = request(method, keyHeaders, body);
+      try {
+        Exchange.Response received = RawHttp.send(request, requestTimeout);
+        exchanges.add(new Exchange(request, received, null));
+        run.reached = true;
+        return received;
+      } catch (IOException e) {
+        exchanges.add(new Exchange(request, null, describe(e)));
+        throw new CheckFailed("no response to " + method + ": " + describe(e));
       }
     }
 

@@ -73,6 +73,10 @@ class ConformanceCheckerTest {
             .containsExactlyElementsOf(ALWAYS);
         assertThat(report.passedCount()).isEqualTo(ALWAYS.size());
         assertThat(report.toText()).endsWith(ALWAYS.size() + " passed, 0 failed\n");
+        // The non-ASCII key really reached the server as UTF-8 bytes (read back as Latin-1),
+        // not as the '?' the JDK client would have made of it.
+        assertThat(server.keysSeen()).anyMatch(k -> k.contains("\u00c3\u00a9"));
+        assertThat(server.keysSeen()).noneMatch(k -> k.contains("?"));
       }
     }
 

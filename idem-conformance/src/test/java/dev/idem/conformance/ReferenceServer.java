@@ -62,6 +62,7 @@ public final class ReferenceServer implements AutoCloseable {
   private final int mismatchStatus;
   private final Map<String, Entry> records = new ConcurrentHashMap<>();
   private final AtomicInteger executions = new AtomicInteger();
+  private final List<String> keysSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private ReferenceServer(Set<Flaw> flaws, Duration handlerDelay, Duration retention, int mismatch)
       throws IOException {
@@ -100,6 +101,11 @@ public final class ReferenceServer implements AutoCloseable {
   /** How many times the handler ran. */
   public int executions() {
     return executions.get();
+  }
+
+  /** Every Idempotency-Key field value received, as the server decoded it (ISO-8859-1). */
+  public List<String> keysSeen() {
+    return List.copyOf(keysSeen);
   }
 
   @Override
@@ -203,6 +209,7 @@ public final class ReferenceServer implements AutoCloseable {
           ? new Reply(200, Map.of("Content-Type", "application/json"), "{\"ran\":true}")
           : problem(400, "key-missing", "Idempotency-Key is required");
     }
+    keysSeen.addAll(fields);
     String key;
     if (flaws.contains(Flaw.ACCEPTS_MALFORMED_KEYS)) {
       String unquoted = unquote(fields.get(0).trim());
