@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -221,7 +222,7 @@ public final class ConformanceChecker {
   private Check malformed(String name, String what, @Nullable List<Exchange.Header> fixed) {
     return new Check(
         name,
-        what + " is refused with 400 problem+json and nothing is stored",
+        what + ": refused with 400 problem+json, nothing stored",
         p -> {
           String a = keys.next();
           String b = keys.next();
@@ -618,7 +619,8 @@ public final class ConformanceChecker {
                 http.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         exchanges.add(new Exchange(request, null, describe(e)));
-        if (!run.reached && e instanceof ConnectException) {
+        if (!run.reached
+            && (e instanceof ConnectException || e instanceof HttpConnectTimeoutException)) {
           throw new TargetUnreachableException(target, e);
         }
         throw e;
