@@ -11,6 +11,12 @@ final class ExitCodes {
   /** Bad usage: unknown option, bad value. Picocli's own default. */
   static final int USAGE = 2;
 
+  /** A service the command needs cannot be reached (e.g. the target of {@code idem check}). */
+  static final int UNAVAILABLE = 69;
+
+  /** An output file cannot be written. */
+  static final int CANT_CREATE = 73;
+
   /** An internal error. */
   static final int SOFTWARE = 70;
 

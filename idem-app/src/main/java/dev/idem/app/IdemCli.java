@@ -13,11 +13,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = IdemCli.Version.class,
     description =
-        "Idempotency toolkit: secure keys, key inspection, collision maths, and the web tool.",
+        "Idempotency toolkit: secure keys, key inspection, collision maths, conformance checks, and"
+            + " the web tool.",
     subcommands = {
       KeygenCommand.class,
       KeyCommand.class,
       CollisionCommand.class,
+      CheckCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idem.KeyFormat;
 import dev.idem.KeyInspection;
+import dev.idem.conformance.ReferenceServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +67,22 @@ class IdemJarIT {
       for (String key : keys) {
         assertThat(KeyInspection.of(key).format()).as(key).contains(format);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("check: passes a correct server, fails a broken one, from the shaded jar")
+  void check() throws Exception {
+    try (ReferenceServer server = ReferenceServer.correct()) {
+      Result result = run("check", server.ordersUri().toString());
+      assertThat(result.status()).as(result.out() + result.err()).isZero();
+      assertThat(result.out()).endsWith("15 passed, 0 failed\n");
+    }
+    try (ReferenceServer server =
+        ReferenceServer.builder().flaw(ReferenceServer.Flaw.MISSING_KEY_ALLOWED).start()) {
+      Result result = run("check", server.ordersUri().toString());
+      assertThat(result.status()).isEqualTo(ExitCodes.FAILED_CHECK);
+      assertThat(result.out()).contains("FAIL  missing-key");
     }
   }
 
