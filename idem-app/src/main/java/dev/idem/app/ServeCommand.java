@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Starts the web tool (key generator, dedup simulator, code generator) and the demo API.",
-      "Not available in this build yet: the HTTP layer and the embedded store come next."
+      "Not available in this build yet: it arrives with the Spring Boot starter."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -34,9 +34,8 @@ final class ServeCommand implements Callable<Integer> {
     spec.commandLine()
         .getErr()
         .println(
-            "idem serve: the web tool and demo API arrive with the HTTP work (Servlet filter, Spring Boot"
-                + " starter, H2 store). This build has the CLI tools: idem keygen, idem key inspect,"
-                + " idem collision. See README.md.");
+            "idem serve: the web tool and demo API arrive with the Spring Boot starter. This build"
+                + " has idem keygen, idem key inspect, idem collision and idem check. See README.md.");
     return ExitCodes.OK;
   }
 }
