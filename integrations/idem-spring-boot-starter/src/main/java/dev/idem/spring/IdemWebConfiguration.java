@@ -69,11 +69,12 @@ class IdemWebConfiguration {
     try {
       filter = builder.build();
     } catch (IllegalArgumentException e) {
-      throw IdemAutoConfiguration.invalid(
-          List.of(
-              e.getMessage()
-                  + "\n(annotate a handler method with @Idempotent, set idem.http.routes, or set"
-                  + " idem.enabled=false)"));
+      String hint =
+          routes.isEmpty()
+              ? "\n(annotate a handler method with @Idempotent, set idem.http.routes, or set"
+                  + " idem.enabled=false)"
+              : "";
+      throw IdemAutoConfiguration.invalid(List.of(e.getMessage() + hint));
     }
     FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName("idempotencyFilter");
