@@ -1,0 +1,143 @@
+package dev.idem.spring;
+
+import dev.idem.InMemoryIdempotencyStore;
+import dev.idem.jdbc.ConnectionProvider;
+import dev.idem.jdbc.JdbcIdempotencyStore;
+import dev.idem.redis.RedisIdempotencyStore;
+import dev.idem.spi.IdempotencyStore;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.sql.Connection;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+
+/** One configuration per {@code idem.store.type}; each backs off for an application's own store. */
+final class IdemStoreConfigurations {
+  private IdemStoreConfigurations() {}
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(
+      prefix = "idem.store",
+      name = "type",
+      havingValue = "memory",
+      matchIfMissing = true)
+  static class Memory {
+    @Bean
+    @ConditionalOnMissingBean(IdempotencyStore.class)
+    InMemoryIdempotencyStore idempotencyStore(IdemProperties properties) {
+      try {
+        return InMemoryIdempotencyStore.builder()
+            .maximumSize(properties.getStore().getMemory().getMaximumSize())
+            .build();
+      } catch (IllegalArgumentException e) {
+        throw IdemAutoConfiguration.invalid(
+            java.util.List.of("idem.store.memory.maximum-size: " + e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * Redis through the application's own {@link LettuceConnectionFactory}: the store opens one
+   * connection of its own (byte-array codec) from the factory's client and closes only that; the
+   * client stays the application's.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "idem.store", name = "type", havingValue = "redis")
+  @ConditionalOnClass({RedisIdempotencyStore.class, LettuceConnectionFactory.class})
+  static class Redis {
+    @Bean
+    @ConditionalOnMissingBean(IdempotencyStore.class)
+    RedisIdempotencyStore idempotencyStore(
+        IdemProperties properties, LettuceConnectionFactory connectionFactory) {
+      IdemProperties.Redis redis = properties.getStore().getRedis();
+      RedisIdempotencyStore.Builder builder =
+          RedisIdempotencyStore.builder()
+              .keyPrefix(redis.getKeyPrefix())
+              .commandTimeout(redis.getCommandTimeout());
+      // The factory creates its client when it starts; a factory not started yet is started here
+      // the way Spring Data Redis itself does on first use.
+      if (!connectionFactory.isRunning()) {
+        connectionFactory.start();
+      }
+      AbstractRedisClient client = connectionFactory.getRequiredNativeClient();
+      if (client instanceof RedisClusterClient cluster) {
+        builder.client(cluster);
+      } else if (client instanceof RedisClient standalone) {
+        builder.client(standalone);
+      } else {
+        throw new IllegalStateException(
+            "idem.store.type=redis needs a RedisClient or RedisClusterClient, the connection"
+                + " factory has a "
+                + client.getClass().getName());
+      }
+      try {
+        return builder.build();
+      } catch (IllegalArgumentException e) {
+        throw IdemAutoConfiguration.invalid(java.util.List.of(e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * A SQL table through the application's {@link DataSource}. {@code complete} joins a
+   * Spring-managed transaction when one is active on the calling thread (see {@link
+   * SpringConnectionProvider}).
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnProperty(prefix = "idem.store", name = "type", havingValue = "jdbc")
+  @ConditionalOnClass({JdbcIdempotencyStore.class, DataSourceUtils.class})
+  static class Jdbc {
+    @Bean
+    @ConditionalOnMissingBean(IdempotencyStore.class)
+    JdbcIdempotencyStore idempotencyStore(IdemProperties properties, DataSource dataSource) {
+      IdemProperties.Jdbc jdbc = properties.getStore().getJdbc();
+      try {
+        return JdbcIdempotencyStore.builder()
+            .dataSource(dataSource)
+            .tableName(jdbc.getTableName())
+            .createTable(jdbc.isCreateTable())
+            .connectionProvider(new SpringConnectionProvider())
+            .build();
+      } catch (IllegalArgumentException e) {
+        throw IdemAutoConfiguration.invalid(java.util.List.of(e.getMessage()));
+      }
+    }
+  }
+
+  /**
+   * Lends {@code complete} the connection of the Spring transaction active on this thread, so the
+   * stored result commits or rolls back with the business rows; outside a transaction, a connection
+   * of the pool that the store commits at once.
+   */
+  static final class SpringConnectionProvider implements ConnectionProvider {
+    @Override
+    public Lent borrow(DataSource dataSource) {
+      Connection connection = DataSourceUtils.getConnection(dataSource);
+      boolean joins = DataSourceUtils.isConnectionTransactional(connection, dataSource);
+      return new Lent() {
+        @Override
+        public Connection connection() {
+          return connection;
+        }
+
+        @Override
+        public boolean joinsCallerTransaction() {
+          return joins;
+        }
+
+        @Override
+        public void close() {
+          // Closes a pool connection, leaves a transaction's bound connection to the transaction.
+          DataSourceUtils.releaseConnection(connection, dataSource);
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.idem.spring;
+
+import dev.idem.http.HttpIdempotency;
+import dev.idem.http.RoutePolicy;
+import dev.idem.servlet.IdempotencyFilter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Registers the {@link IdempotencyFilter} for the routes of {@link Idempotent} handler methods and
+ * of {@code idem.http.routes}. A servlet application using the starter with no protected route
+ * fails startup: that is almost always a forgotten annotation, never what was meant.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({RequestMappingHandlerMapping.class, FilterRegistrationBean.class})
+class IdemWebConfiguration {
+
+  /** After Spring Security's filter (-100), so the principal is known when the scope is taken. */
+  static final int FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+  @Bean
+  @ConditionalOnMissingBean(name = "idempotencyFilterRegistration")
+  FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(
+      HttpIdempotency http,
+      IdemProperties properties,
+      ObjectProvider<RequestMappingHandlerMapping> mappings) {
+    List<String> problems = new ArrayList<>();
+    Map<String, RoutePolicy> routes = new LinkedHashMap<>();
+    mappings
+        .orderedStream()
+        .forEach(
+            mapping ->
+                mapping
+                    .getHandlerMethods()
+                    .forEach((info, method) -> addRoutes(http, info, method, routes, problems)));
+    for (String pattern : properties.getHttp().getRoutes()) {
+      if (routes.putIfAbsent(pattern, http.defaults()) != null) {
+        problems.add(
+            "idem.http.routes: '" + pattern + "' is already protected by an @Idempotent method");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw IdemAutoConfiguration.invalid(problems);
+    }
+    IdempotencyFilter.Builder builder = IdempotencyFilter.builder().http(http);
+    routes.forEach(builder::route);
+    IdempotencyFilter filter;
+    try {
+      filter = builder.build();
+    } catch (IllegalArgumentException e) {
+      String hint =
+          routes.isEmpty()
+              ? "\n(annotate a handler method with @Idempotent, set idem.http.routes, or set"
+                  + " idem.enabled=false)"
+              : "";
+      throw IdemAutoConfiguration.invalid(List.of(e.getMessage() + hint));
+    }
+    FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
+    registration.setName("idempotencyFilter");
+    registration.setOrder(FILTER_ORDER);
+    return registration;
+  }
+
+  private static void addRoutes(
+      HttpIdempotency http,
+      RequestMappingInfo info,
+      HandlerMethod method,
+      Map<String, RoutePolicy> routes,
+      List<String> problems) {
+    Idempotent annotation =
+        AnnotatedElementUtils.findMergedAnnotation(method.getMethod(), Idempotent.class);
+    if (annotation == null) {
+      return;
+    }
+    String where = method.getShortLogMessage();
+    RoutePolicy policy;
+    try {
+      policy = policy(http.defaults(), annotation, where, problems);
+    } catch (IllegalArgumentException e) {
+      problems.add("@Idempotent on " + where + ": " + e.getMessage());
+      return;
+    }
+    if (policy == null) {
+      return;
+    }
+    Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+    if (!methods.isEmpty()) {
+      policy = policy.withMethods(methods.stream().map(RequestMethod::name).toList());
+    }
+    for (String pattern : info.getPatternValues()) {
+      RoutePolicy existing = routes.get(pattern);
+      if (existing == null) {
+        routes.put(pattern, policy);
+      } else if (existing.withMethods(policy.methods()).equals(policy)) {
+        // Two handler methods on one path (POST and PATCH, say) with the same policy: one route.
+        Set<String> union = new TreeSet<>(existing.methods());
+        union.addAll(policy.methods());
+        routes.put(pattern, existing.withMethods(union));
+      } else {
+        problems.add(
+            "@Idempotent on "
+                + where
+                + ": '"
+                + pattern
+                + "' is protected with a different policy by another method");
+      }
+    }
+  }
+
+  private static RoutePolicy policy(
+      RoutePolicy defaults, Idempotent annotation, String where, List<String> problems) {
+    RoutePolicy policy = defaults.withKeyRequired(annotation.keyRequired());
+    int before = problems.size();
+    Duration retention = duration(annotation.retention(), "retention", where, problems);
+    Duration lease = duration(annotation.lease(), "lease", where, problems);
+    Duration maxWait = duration(annotation.maxWait(), "maxWait", where, problems);
+    if (problems.size() > before) {
+      return null;
+    }
+    if (retention != null) {
+      policy = policy.withRetention(retention);
+    }
+    if (lease != null) {
+      policy = policy.withLease(lease);
+    }
+    if (maxWait != null) {
+      policy = policy.withMaxWait(maxWait);
+    }
+    policy =
+        policy
+            .withReleasingStatuses(
+                Arrays.stream(annotation.releaseOn()).boxed().toArray(Integer[]::new))
+            .withRetryable(annotation.retryable());
+    if (annotation.maxBodySize() >= 0) {
+      policy = policy.withMaxBodyBytes(annotation.maxBodySize());
+    }
+    return policy;
+  }
+
+  private static Duration duration(
+      String value, String attribute, String where, List<String> problems) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    try {
+      return DurationStyle.detectAndParse(value);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          "@Idempotent on " + where + ": " + attribute + " '" + value + "' is not a duration");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.idem.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+
+class IdemWebConfigurationTest {
+  private final WebApplicationContextRunner runner =
+      new WebApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(WebMvcAutoConfiguration.class, IdemAutoConfiguration.class));
+
+  @Test
+  void failsStartupWhenNothingIsProtected() {
+    runner.run(
+        context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure())
+              .rootCause()
+              .hasMessageContaining("no route is protected")
+              .hasMessageContaining("@Idempotent");
+        });
+  }
+
+  @Test
+  void protectsPropertyConfiguredRoutes() {
+    runner
+        .withPropertyValues("idem.http.routes=/payments/**")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              assertThat(context.getBean("idempotencyFilterRegistration"))
+                  .isInstanceOfSatisfying(
+                      FilterRegistrationBean.class,
+                      registration ->
+                          assertThat(registration.getFilter().toString()).contains("/payments/**"));
+            });
+  }
+
+  @Test
+  void reportsAnInvalidRoutePattern() {
+    runner
+        .withPropertyValues("idem.http.routes=/payments/**/refunds")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("/payments/**/refunds")
+                  .hasMessageContaining("may only be the last segment");
+            });
+  }
+}

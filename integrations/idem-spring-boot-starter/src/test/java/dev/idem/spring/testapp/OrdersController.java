@@ -1,0 +1,41 @@
+package dev.idem.spring.testapp;
+
+import dev.idem.spring.Idempotent;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Counts how often each order's handler really ran, per item, so tests can tell replays apart. */
+@RestController
+public class OrdersController {
+  private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
+  private final AtomicInteger sequence = new AtomicInteger();
+
+  /** The request body. */
+  public record Order(String item) {}
+
+  /** How many times the handler ran for {@code item} on either endpoint. */
+  public int executions(String item) {
+    AtomicInteger count = executions.get(item);
+    return count == null ? 0 : count.get();
+  }
+
+  @Idempotent
+  @PostMapping("/orders")
+  ResponseEntity<Map<String, Object>> create(@RequestBody Order order) {
+    executions.computeIfAbsent(order.item(), i -> new AtomicInteger()).incrementAndGet();
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(Map.of("id", sequence.incrementAndGet(), "item", order.item()));
+  }
+
+  @PostMapping("/plain")
+  Map<String, Object> plain(@RequestBody Order order) {
+    executions.computeIfAbsent(order.item(), i -> new AtomicInteger()).incrementAndGet();
+    return Map.of("id", sequence.incrementAndGet(), "item", order.item());
+  }
+}
