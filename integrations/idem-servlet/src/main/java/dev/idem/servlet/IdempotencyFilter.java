@@ -13,6 +13,7 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,6 +92,7 @@ public final class IdempotencyFilter implements Filter {
     if (decision instanceof Decision.PassThrough) {
       chain.doFilter(req, res);
     } else if (decision instanceof Decision.Rejected rejected) {
+      keepConnectionUsable(request, response, policy.maxBodyBytes());
       write(response, rejected.response(), List.of());
     } else if (decision instanceof Decision.Replayed replayed) {
       write(response, replayed.response(), List.of());
@@ -109,6 +111,31 @@ public final class IdempotencyFilter implements Filter {
       }
       CapturingResponse capturing = capture.get();
       write(response, executed.response(), capturing == null ? List.of() : capturing.cookies());
+    }
+  }
+
+  /**
+   * A request refused before its body was read leaves that body on the connection: the container
+   * then closes it, and a client that pooled the connection on seeing a complete response loses its
+   * next request to the close. Reading a bounded body keeps the connection usable; beyond the
+   * route's limit the answer says {@code Connection: close} instead.
+   */
+  private static void keepConnectionUsable(
+      HttpServletRequest request, HttpServletResponse response, long limit) {
+    byte[] buffer = new byte[8192];
+    long read = 0;
+    try {
+      InputStream body = request.getInputStream();
+      int n;
+      while (read <= limit && (n = body.read(buffer)) != -1) {
+        read += n;
+      }
+      if (read > limit) {
+        response.setHeader("Connection", "close");
+      }
+    } catch (IOException | IllegalStateException e) {
+      // The body is unreadable (broken connection, or a reader already taken): do not reuse it.
+      response.setHeader("Connection", "close");
     }
   }
 

@@ -195,6 +195,38 @@ public abstract class IdempotencyFilterContract {
     }
 
     @Test
+    @DisplayName("a refused request leaves its keep-alive connection usable for the next one")
+    void refusedRequestKeepsTheConnectionUsable() throws Exception {
+      // Regression: answering 400 without reading the body made the server close the connection
+      // under a client that had already pooled it, and the client's next POST got no response.
+      try (Socket socket = new Socket("127.0.0.1", server.port())) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        String body = "{\"item\":\"book\",\"amount\":1}";
+        String head =
+            "POST /payments HTTP/1.1\r\nHost: localhost\r\nIdempotency-Key: bad,key\r\n"
+                + "Content-Type: application/json\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n";
+        // The body follows the head late, as it can over a real network: a server that answers
+        // before reading it must still read it, or close the connection under the client.
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(300);
+        out.write((body + head + body).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String first = RawHttp.readUntil(in, "idempotency-key-malformed");
+        String second = RawHttp.readUntil(in, "idempotency-key-malformed");
+        assertThat(first)
+            .startsWith("HTTP/1.1 400")
+            .doesNotContainIgnoringCase("connection: close");
+        assertThat(second).contains("HTTP/1.1 400");
+      }
+      assertThat(server.executions).hasValue(0);
+    }
+
+    @Test
     void longerThan255() throws Exception {
       String key = "k".repeat(256);
       HttpResponse<String> response = post("/payments", "a", key);
