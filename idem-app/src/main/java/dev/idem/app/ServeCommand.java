@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Starts the web tool (key generator, dedup simulator, code generator) and the demo API.",
-      "Not available in this build yet: it arrives with the Spring Boot starter."
+      "Not available in this build yet."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -34,8 +34,8 @@ final class ServeCommand implements Callable<Integer> {
     spec.commandLine()
         .getErr()
         .println(
-            "idem serve: the web tool and demo API arrive with the Spring Boot starter. This build"
-                + " has idem keygen, idem key inspect, idem collision and idem check. See README.md.");
+            "idem serve: the web tool and demo API are not built yet. This build has idem keygen,"
+                + " idem key inspect, idem collision and idem check. See README.md.");
     return ExitCodes.OK;
   }
 }
