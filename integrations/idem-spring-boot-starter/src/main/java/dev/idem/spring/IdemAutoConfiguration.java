@@ -55,6 +55,11 @@ public class IdemAutoConfiguration {
    *
    * @throws IllegalArgumentException listing every invalid {@code idem.*} value
    */
+  /** The largest body the fingerprinter reads, given the default route's limit. */
+  static long fingerprintLimit(long defaultRouteLimit) {
+    return Math.max(defaultRouteLimit, Fingerprinter.DEFAULT_MAX_BODY_BYTES);
+  }
+
   @Bean
   @ConditionalOnMissingBean
   public Idempotency idempotency(
@@ -136,10 +141,11 @@ public class IdemAutoConfiguration {
     long maxBody = http.getMaxBodySize().toBytes();
     try {
       builder.defaults(RoutePolicy.ofDefaults().withMaxBodyBytes(maxBody));
-      if (maxBody > Fingerprinter.DEFAULT_MAX_BODY_BYTES) {
+      if (fingerprintLimit(maxBody) > Fingerprinter.DEFAULT_MAX_BODY_BYTES) {
         // The fingerprinter must read at least as much as the routes accept, or larger bodies
         // would be refused with 413 below the configured limit.
-        builder.fingerprinter(Fingerprinter.builder().maxBodyBytes(maxBody).build());
+        builder.fingerprinter(
+            Fingerprinter.builder().maxBodyBytes(fingerprintLimit(maxBody)).build());
       }
     } catch (IllegalArgumentException e) {
       problems.add("idem.http.max-body-size: " + e.getMessage());

@@ -153,6 +153,21 @@ class IdemWebConfiguration {
                 Arrays.stream(annotation.releaseOn()).boxed().toArray(Integer[]::new))
             .withRetryable(annotation.retryable());
     if (annotation.maxBodySize() >= 0) {
+      long readable = IdemAutoConfiguration.fingerprintLimit(defaults.maxBodyBytes());
+      if (annotation.maxBodySize() > readable) {
+        // The fingerprinter is shared by every route, so a larger per-route limit would still
+        // answer 413 above it: say so at startup rather than surprise a client.
+        problems.add(
+            "@Idempotent on "
+                + where
+                + ": maxBodySize "
+                + annotation.maxBodySize()
+                + " is above what is fingerprinted ("
+                + readable
+                + " bytes); raise idem.http.max-body-size to at least "
+                + annotation.maxBodySize());
+        return null;
+      }
       policy = policy.withMaxBodyBytes(annotation.maxBodySize());
     }
     return policy;

@@ -7,6 +7,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
 
 class IdemWebConfigurationTest {
   private final WebApplicationContextRunner runner =
@@ -39,6 +42,33 @@ class IdemWebConfigurationTest {
                       registration ->
                           assertThat(registration.getFilter().toString()).contains("/payments/**"));
             });
+  }
+
+  @Test
+  void refusesAPerRouteBodyLimitAboveWhatIsFingerprinted() {
+    runner
+        .withUserConfiguration(BigUploads.class)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("maxBodySize 4194304")
+                  .hasMessageContaining("raise idem.http.max-body-size to at least 4194304");
+            });
+    runner
+        .withUserConfiguration(BigUploads.class)
+        .withPropertyValues("idem.http.max-body-size=4MB")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @RestController
+  static class BigUploads {
+    @Idempotent(maxBodySize = 4L * 1024 * 1024)
+    @PostMapping("/uploads")
+    String upload(@RequestBody String body) {
+      return "ok";
+    }
   }
 
   @Test
