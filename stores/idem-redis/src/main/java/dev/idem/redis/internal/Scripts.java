@@ -31,6 +31,19 @@ public final class Scripts {
       """;
 
   /**
+   * The fence every write after acquire passes first: the record is in progress, held under the
+   * token in ARGV[1], and its lease has not ended by the server's clock; otherwise the script
+   * answers 0 (lease lost) and changes nothing. Leaves {@code k} and {@code now} for the write.
+   */
+  private static final String FENCED =
+      NOW
+          + """
+          local k = KEYS[1]
+          local h = redis.call('HMGET', k, 's', 't', 'e')
+          if h[1] ~= 'P' or h[2] ~= ARGV[1] or not (now < tonumber(h[3])) then return 0 end
+          """;
+
+  /**
    * ARGV: fingerprint, token, lease millis. Reply: {@code {'A', expiresAt}}, {@code {'P',
    * millisLeft}}, {@code {'M', state}} or {@code {'C', f, c, e, d, r}}.
    *
@@ -68,11 +81,8 @@ public final class Scripts {
       new Script(
           "complete",
           ScriptOutputType.INTEGER,
-          NOW
+          FENCED
               + """
-              local k = KEYS[1]
-              local h = redis.call('HMGET', k, 's', 't', 'e')
-              if h[1] ~= 'P' or h[2] ~= ARGV[1] or not (now < tonumber(h[3])) then return 0 end
               local retention = tonumber(ARGV[3])
               redis.call('HSET', k, 's', 'C', 'd', now, 'e', now + retention, 'r', ARGV[2])
               redis.call('HDEL', k, 't')
@@ -85,11 +95,8 @@ public final class Scripts {
       new Script(
           "renew",
           ScriptOutputType.INTEGER,
-          NOW
+          FENCED
               + """
-              local k = KEYS[1]
-              local h = redis.call('HMGET', k, 's', 't', 'e')
-              if h[1] ~= 'P' or h[2] ~= ARGV[1] or not (now < tonumber(h[3])) then return 0 end
               local lease = tonumber(ARGV[2])
               redis.call('HSET', k, 'e', now + lease)
               redis.call('PEXPIRE', k, lease)
@@ -101,11 +108,8 @@ public final class Scripts {
       new Script(
           "release",
           ScriptOutputType.INTEGER,
-          NOW
+          FENCED
               + """
-              local k = KEYS[1]
-              local h = redis.call('HMGET', k, 's', 't', 'e')
-              if h[1] ~= 'P' or h[2] ~= ARGV[1] or not (now < tonumber(h[3])) then return 0 end
               redis.call('DEL', k)
               return 1
               """);
