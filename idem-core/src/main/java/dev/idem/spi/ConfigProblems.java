@@ -23,9 +23,24 @@ public final class ConfigProblems {
    */
   public static void throwIfAny(String what, List<String> problems) {
     Objects.requireNonNull(what, "what");
-    Objects.requireNonNull(problems, "problems");
-    if (problems.isEmpty()) {
-      return;
+    if (!Objects.requireNonNull(problems, "problems").isEmpty()) {
+      throw of(what, problems);
+    }
+  }
+
+  /**
+   * The exception listing {@code problems}, for callers that throw it themselves. A problem that
+   * spans lines (another builder's message, say) is indented under its bullet.
+   *
+   * @param what the thing configured
+   * @param problems at least one problem
+   * @throws IllegalArgumentException if {@code problems} is empty
+   * @throws NullPointerException if an argument is null
+   */
+  public static IllegalArgumentException of(String what, List<String> problems) {
+    Objects.requireNonNull(what, "what");
+    if (Objects.requireNonNull(problems, "problems").isEmpty()) {
+      throw new IllegalArgumentException("no configuration problems to report");
     }
     StringBuilder message =
         new StringBuilder("Invalid ")
@@ -34,8 +49,8 @@ public final class ConfigProblems {
             .append(problems.size())
             .append(problems.size() == 1 ? " problem):" : " problems):");
     for (String problem : problems) {
-      message.append("\n  - ").append(problem);
+      message.append("\n  - ").append(problem.replace("\n", "\n    "));
     }
-    throw new IllegalArgumentException(message.toString());
+    return new IllegalArgumentException(message.toString());
   }
 }

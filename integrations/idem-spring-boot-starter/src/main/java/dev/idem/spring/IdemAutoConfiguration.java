@@ -10,6 +10,7 @@ import dev.idem.http.HttpObserver;
 import dev.idem.http.HttpProfile;
 import dev.idem.http.RoutePolicy;
 import dev.idem.http.ScopeResolver;
+import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.IdempotencyStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -166,13 +167,6 @@ public class IdemAutoConfiguration {
   }
 
   static IllegalArgumentException invalid(List<String> problems) {
-    StringBuilder message =
-        new StringBuilder("Invalid idem.* configuration (")
-            .append(problems.size())
-            .append(problems.size() == 1 ? " problem):" : " problems):");
-    for (String problem : problems) {
-      message.append("\n  - ").append(problem.replace("\n", "\n    "));
-    }
-    return new IllegalArgumentException(message.toString());
+    return ConfigProblems.of("idem.*", problems);
   }
 }
