@@ -115,14 +115,19 @@ public class IdemAutoConfiguration {
   }
 
   /**
-   * The HTTP protocol: {@code idem.http.*} bound onto {@link HttpIdempotency#builder()}.
+   * The HTTP protocol: {@code idem.http.*} bound onto {@link HttpIdempotency#builder()}. A single
+   * {@link ScopeResolver} bean, when the application defines one, decides the scope instead of the
+   * principal or {@code idem.http.scope-header} (setting both fails startup).
    *
    * @throws IllegalArgumentException listing every invalid {@code idem.http.*} value
    */
   @Bean
   @ConditionalOnMissingBean
   public HttpIdempotency httpIdempotency(
-      IdemProperties properties, Idempotency idempotency, ObjectProvider<HttpObserver> observers) {
+      IdemProperties properties,
+      Idempotency idempotency,
+      ObjectProvider<HttpObserver> observers,
+      ObjectProvider<ScopeResolver> scopeResolvers) {
     List<String> problems = new ArrayList<>();
     IdemProperties.Http http = properties.getHttp();
     HttpIdempotency.Builder builder = HttpIdempotency.builder().idempotency(idempotency);
@@ -132,7 +137,15 @@ public class IdemAutoConfiguration {
       problems.add("idem.http.profile: " + e.getMessage());
     }
     String scopeHeader = http.getScopeHeader();
-    if (scopeHeader != null) {
+    ScopeResolver scopeResolver = scopeResolvers.getIfUnique();
+    if (scopeResolver != null) {
+      if (scopeHeader != null) {
+        // Two sources for the one thing that separates tenants: refuse rather than pick one.
+        problems.add(
+            "idem.http.scope-header: set, but a ScopeResolver bean is defined too; keep one");
+      }
+      builder.scopeResolver(scopeResolver);
+    } else if (scopeHeader != null) {
       try {
         builder.scopeResolver(ScopeResolver.header(scopeHeader));
       } catch (IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import dev.idem.Idempotency;
 import dev.idem.InMemoryIdempotencyStore;
 import dev.idem.KeyPolicy;
 import dev.idem.http.HttpIdempotency;
+import dev.idem.http.ScopeResolver;
 import dev.idem.spi.AcquireResult;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
@@ -107,6 +108,27 @@ class IdemAutoConfigurationTest {
               assertThat(context).hasFailed();
               assertThat(rootMessage(context.getStartupFailure())).contains("keyPolicy");
             });
+  }
+
+  @Test
+  void refusesAScopeHeaderAndAScopeResolverBeanTogether() {
+    runner
+        .withPropertyValues("idem.http.scope-header=X-Tenant-Id")
+        .withBean(ScopeResolver.class, () -> ScopeResolver.constant("tenant:one"))
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(rootMessage(context.getStartupFailure()))
+                  .contains("idem.http.scope-header")
+                  .contains("ScopeResolver bean");
+            });
+  }
+
+  @Test
+  void takesTheApplicationsScopeResolver() {
+    runner
+        .withBean(ScopeResolver.class, () -> ScopeResolver.constant("tenant:one"))
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(HttpIdempotency.class));
   }
 
   @Test

@@ -1,0 +1,80 @@
+package dev.idem.app.serve;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The application behind {@code idem serve}: the Spring Boot starter protecting the demo API, with
+ * Prometheus metrics and health on the same port. Started only by the serve command, so the other
+ * commands never load Spring.
+ */
+@SpringBootApplication(proxyBeanMethods = false)
+public class IdemServer {
+
+  /** Defaults a command-line {@code --name=value} or the environment may override. */
+  static Map<String, Object> defaults() {
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    defaults.put("spring.main.banner-mode", "off");
+    defaults.put("spring.jmx.enabled", "false");
+    defaults.put("spring.main.log-startup-info", "false");
+    defaults.put("spring.application.name", "idem-serve");
+    defaults.put("logging.level.root", "WARN");
+    defaults.put("logging.level.dev.idem", "INFO");
+    defaults.put("logging.pattern.console", "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n");
+    defaults.put("server.shutdown", "graceful");
+    defaults.put("server.error.whitelabel.enabled", "false");
+    defaults.put("server.error.include-stacktrace", "never");
+    defaults.put("spring.mvc.problemdetails.enabled", "true");
+    defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
+    defaults.put("management.endpoint.health.show-details", "always");
+    defaults.put("management.metrics.tags.application", "idem-serve");
+    return defaults;
+  }
+
+  /**
+   * Starts the server and returns once it listens; prints the address to {@code out}.
+   *
+   * @param arguments Spring {@code --name=value} arguments, which win over every default
+   * @param store the store, for the startup line
+   * @throws RuntimeException when the application cannot start (a port in use, an unreachable
+   *     store)
+   */
+  public static ConfigurableApplicationContext start(
+      List<String> arguments, StoreOption store, PrintStream out) {
+    SpringApplication application = new SpringApplication(IdemServer.class);
+    application.setDefaultProperties(defaults());
+    application.setRegisterShutdownHook(true);
+    application.addListeners(
+        (ApplicationListener<WebServerInitializedEvent>)
+            event -> {
+              int port = event.getWebServer().getPort();
+              String address =
+                  event
+                      .getApplicationContext()
+                      .getEnvironment()
+                      .getProperty("server.address", "localhost");
+              String base =
+                  "http://" + (address.equals("0.0.0.0") ? "localhost" : address) + ":" + port;
+              out.println(
+                  "idem serve: listening on " + base + " (store: " + store.description() + ")");
+              out.println("  web tool      " + base + "/");
+              out.println(
+                  "  demo API      POST "
+                      + base
+                      + "/api/demo/orders, GET "
+                      + base
+                      + "/api/demo/orders/count");
+              out.println("  metrics       " + base + "/actuator/prometheus");
+              out.println("  health        " + base + "/actuator/health");
+              out.flush();
+            });
+    return application.run(arguments.toArray(String[]::new));
+  }
+}
