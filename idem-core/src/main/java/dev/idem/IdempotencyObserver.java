@@ -1,11 +1,13 @@
 package dev.idem;
 
+import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 
 /**
  * Hooks for metrics and logs; every method defaults to doing nothing, like a no-op metrics factory.
  * Called on the caller's thread (or the heartbeat thread for renewals) and must not throw or block.
- * Never receives keys or bodies: only what is safe to export.
+ * Never receives keys or bodies: only what is safe to export, which includes the digest a record is
+ * stored under (the store holds nothing else either).
  */
 public interface IdempotencyObserver {
 
@@ -32,6 +34,16 @@ public interface IdempotencyObserver {
     RELEASE,
     FIND
   }
+
+  /**
+   * An invocation's key passed the key policy and was digested; called on the caller's thread
+   * before the store is asked, so that tracing can attach the digest to the caller's span even when
+   * the store then fails. Every later event of the same invocation on that thread follows it.
+   *
+   * @param key the digest of scope + key the record is stored under (HMAC-SHA-256 when the engine
+   *     has a key-digest secret, plain SHA-256 otherwise)
+   */
+  default void onKeyDigested(StoreKey key) {}
 
   /**
    * An invocation finished.

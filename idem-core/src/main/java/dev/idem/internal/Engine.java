@@ -70,6 +70,7 @@ public final class Engine implements Idempotency {
       throw new KeyRejectedException(rejected);
     }
     StoreKey storeKey = digester.digest(invocation.scope(), invocation.key());
+    observer.onKeyDigested(storeKey);
     Fingerprint fingerprint = invocation.fingerprint();
     Duration claimLease = orDefault(invocation.lease(), lease);
     Duration claimRetention = orDefault(invocation.retention(), retention);

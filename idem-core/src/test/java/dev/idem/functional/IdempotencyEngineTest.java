@@ -446,6 +446,20 @@ class IdempotencyEngineTest {
     }
 
     @Test
+    @DisplayName("the observer learns the stored digest, not the key, even when the store is down")
+    void observerSeesTheDigestBeforeTheStore() {
+      CountingObserver observer = new CountingObserver();
+      Idempotency idempotency =
+          engine(Idempotency.builder().store(new DownStore()).observer(observer));
+
+      assertThatThrownBy(() -> idempotency.execute(KEY, BODY_A, ResultCodec.utf8(), ctx -> "x"))
+          .isInstanceOf(StoreUnavailableException.class);
+
+      assertThat(observer.digested).containsExactly(idempotency.storeKey("", KEY));
+      assertThat(observer.digested.get(0).hex()).doesNotContain(KEY);
+    }
+
+    @Test
     @DisplayName("store down, fail open: the operation runs unprotected and it is counted")
     void failOpen() {
       CountingObserver observer = new CountingObserver();
@@ -561,6 +575,12 @@ class IdempotencyEngineTest {
     final AtomicInteger leaseLost = new AtomicInteger();
     final AtomicInteger renewals = new AtomicInteger();
     final List<OutcomeType> outcomes = new CopyOnWriteArrayList<>();
+    final List<dev.idem.spi.StoreKey> digested = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onKeyDigested(dev.idem.spi.StoreKey key) {
+      digested.add(key);
+    }
 
     @Override
     public void onOutcome(OutcomeType type, long dedupNanos) {

@@ -43,6 +43,7 @@ import org.springframework.context.annotation.Import;
   IdemStoreConfigurations.Redis.class,
   IdemStoreConfigurations.Jdbc.class,
   IdemMetricsConfiguration.class,
+  IdemTracingConfiguration.class,
   IdemHealthConfiguration.class,
   IdemWebConfiguration.class
 })

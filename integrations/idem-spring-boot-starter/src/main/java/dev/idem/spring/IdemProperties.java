@@ -51,6 +51,9 @@ public class IdemProperties {
   /** The HTTP protocol. */
   private final Http http = new Http();
 
+  /** Span attributes. */
+  private final Tracing tracing = new Tracing();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -113,6 +116,10 @@ public class IdemProperties {
 
   public Http getHttp() {
     return http;
+  }
+
+  public Tracing getTracing() {
+    return tracing;
   }
 
   /** The kinds of store the starter builds. */
@@ -266,6 +273,23 @@ public class IdemProperties {
 
     public void setRoutes(List<String> routes) {
       this.routes = routes;
+    }
+  }
+
+  /** {@code idem.tracing.*}. */
+  public static class Tracing {
+    /**
+     * Whether to write the key digest and outcome onto the current OpenTelemetry span (needs the
+     * OpenTelemetry API on the class path).
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
     }
   }
 }

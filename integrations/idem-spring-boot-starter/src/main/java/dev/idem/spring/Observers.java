@@ -3,6 +3,7 @@ package dev.idem.spring;
 import dev.idem.IdempotencyObserver;
 import dev.idem.http.HttpObserver;
 import dev.idem.http.ProblemType;
+import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import java.util.List;
 
@@ -13,6 +14,11 @@ final class Observers {
   static IdempotencyObserver composite(List<IdempotencyObserver> all) {
     List<IdempotencyObserver> copy = List.copyOf(all);
     return new IdempotencyObserver() {
+      @Override
+      public void onKeyDigested(StoreKey key) {
+        copy.forEach(o -> o.onKeyDigested(key));
+      }
+
       @Override
       public void onOutcome(OutcomeType type, long dedupNanos) {
         copy.forEach(o -> o.onOutcome(type, dedupNanos));

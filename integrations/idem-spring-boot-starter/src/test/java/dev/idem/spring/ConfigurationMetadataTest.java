@@ -40,9 +40,11 @@ class ConfigurationMetadataTest {
             "idem.http.profile",
             "idem.http.scope-header",
             "idem.http.max-body-size",
-            "idem.http.routes");
+            "idem.http.routes",
+            "idem.tracing.enabled");
     assertThat(properties.get("idem.retention").get("defaultValue").asText()).isEqualTo("24h");
     assertThat(properties.get("idem.lease").get("defaultValue").asText()).isEqualTo("60s");
     assertThat(properties.get("idem.store.type").get("description").asText()).contains("redis");
+    assertThat(properties.get("idem.tracing.enabled").get("defaultValue").asBoolean()).isTrue();
   }
 }

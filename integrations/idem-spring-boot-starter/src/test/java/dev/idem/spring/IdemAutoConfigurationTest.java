@@ -23,6 +23,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class IdemAutoConfigurationTest {
@@ -174,6 +175,22 @@ class IdemAutoConfigurationTest {
               assertThat(registry.get(IdemMetrics.STUCK_PENDING_KEYS).gauge().value()).isZero();
               assertThat(registry.get(IdemMetrics.HIT_VS_MISS_RATIO).gauge().value()).isZero();
             });
+  }
+
+  @Test
+  void writesSpanAttributesWhenOpenTelemetryIsPresentUnlessSwitchedOff() {
+    runner.run(context -> assertThat(context).hasSingleBean(IdemSpanAttributes.class));
+    runner
+        .withPropertyValues("idem.tracing.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(IdemSpanAttributes.class));
+    runner
+        .withClassLoader(new FilteredClassLoader(io.opentelemetry.api.trace.Span.class))
+        .run(
+            context ->
+                assertThat(context)
+                    .hasNotFailed()
+                    .doesNotHaveBean(IdemSpanAttributes.class)
+                    .hasSingleBean(HttpIdempotency.class));
   }
 
   @Test
