@@ -622,6 +622,11 @@ class IdempotencyEngineTest {
     }
 
     @Override
+    public boolean purge(dev.idem.spi.StoreKey key) {
+      return delegate.purge(key);
+    }
+
+    @Override
     public java.util.Optional<dev.idem.spi.IdempotencyRecord> find(dev.idem.spi.StoreKey key) {
       return delegate.find(key);
     }
@@ -649,6 +654,11 @@ class IdempotencyEngineTest {
 
     @Override
     public WriteResult release(StoreKey key, LeaseToken token) {
+      throw down();
+    }
+
+    @Override
+    public boolean purge(StoreKey key) {
       throw down();
     }
 
@@ -684,6 +694,11 @@ class IdempotencyEngineTest {
     @Override
     public WriteResult release(StoreKey key, LeaseToken token) {
       return WriteResult.LEASE_LOST;
+    }
+
+    @Override
+    public boolean purge(StoreKey key) {
+      return delegate.purge(key);
     }
 
     @Override
