@@ -51,6 +51,9 @@ public class IdemProperties {
   /** The HTTP protocol. */
   private final Http http = new Http();
 
+  /** The admin Actuator endpoint. */
+  private final Admin admin = new Admin();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -109,6 +112,10 @@ public class IdemProperties {
 
   public void setKeyDigestSecret(@Nullable String keyDigestSecret) {
     this.keyDigestSecret = keyDigestSecret;
+  }
+
+  public Admin getAdmin() {
+    return admin;
   }
 
   public Http getHttp() {
@@ -266,6 +273,31 @@ public class IdemProperties {
 
     public void setRoutes(List<String> routes) {
       this.routes = routes;
+    }
+  }
+
+  /**
+   * {@code idem.admin.*}: the {@code idempotency} Actuator endpoint (inspect, force-release, purge
+   * one record by scope and key). The endpoint itself is off by default: turn it on with {@code
+   * management.endpoint.idempotency.access=unrestricted} and expose it with {@code
+   * management.endpoints.web.exposure.include=idempotency}, behind the same authorisation as every
+   * other write-capable Actuator endpoint.
+   */
+  public static class Admin {
+    /**
+     * Scopes the admin endpoint may address, e.g. {@code tenant:acme} or {@code tenant:*} (a
+     * trailing {@code *} matches any rest). Any other scope is answered with 403 and never reaches
+     * the store. Empty (the default): every scope. Set it when the endpoint serves operators of one
+     * tenant or kind of scope; restrict per operator with an {@link IdemAdminScopeAccess} bean.
+     */
+    private List<String> allowedScopes = new ArrayList<>();
+
+    public List<String> getAllowedScopes() {
+      return allowedScopes;
+    }
+
+    public void setAllowedScopes(List<String> allowedScopes) {
+      this.allowedScopes = allowedScopes;
     }
   }
 }

@@ -40,9 +40,13 @@ class ConfigurationMetadataTest {
             "idem.http.profile",
             "idem.http.scope-header",
             "idem.http.max-body-size",
-            "idem.http.routes");
+            "idem.http.routes",
+            "idem.admin.allowed-scopes");
     assertThat(properties.get("idem.retention").get("defaultValue").asText()).isEqualTo("24h");
     assertThat(properties.get("idem.lease").get("defaultValue").asText()).isEqualTo("60s");
     assertThat(properties.get("idem.store.type").get("description").asText()).contains("redis");
+    assertThat(properties.get("idem.admin.allowed-scopes").get("description").asText())
+        .contains("tenant:*")
+        .contains("403");
   }
 }
