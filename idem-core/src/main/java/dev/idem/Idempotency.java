@@ -104,6 +104,14 @@ public interface Idempotency extends AutoCloseable {
    */
   Optional<IdempotencyRecord> find(String scope, String key);
 
+  /**
+   * Operator access to this engine's records: inspect, force-release a stuck claim, purge. It uses
+   * this engine's store, key policy and key digest, so it addresses exactly the record {@link
+   * #execute} would for the same (scope, key). Not used by {@code execute}; hand it only to code
+   * behind authorisation.
+   */
+  IdempotencyAdmin admin();
+
   /** Stops the heartbeat thread this engine owns. Idempotent. */
   @Override
   void close();

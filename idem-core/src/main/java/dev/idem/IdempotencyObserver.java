@@ -32,7 +32,9 @@ public interface IdempotencyObserver {
     COMPLETE,
     RENEW,
     RELEASE,
-    FIND
+    FIND,
+    /** An operator's purge through {@link IdempotencyAdmin#purge}. */
+    PURGE
   }
 
   /**

@@ -207,6 +207,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
+  public boolean purge(StoreKey key) {
+    Objects.requireNonNull(key, "key");
+    lock.lock();
+    try {
+      return liveEntry(key, clock.millis()) != null && entries.remove(key) != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public Optional<IdempotencyRecord> find(StoreKey key) {
     Objects.requireNonNull(key, "key");
     lock.lock();

@@ -2,6 +2,7 @@ package dev.idem.internal;
 
 import dev.idem.Fingerprint;
 import dev.idem.Idempotency;
+import dev.idem.IdempotencyAdmin;
 import dev.idem.IdempotencyException;
 import dev.idem.IdempotencyObserver;
 import dev.idem.IdempotencyObserver.OutcomeType;
@@ -43,6 +44,7 @@ public final class Engine implements Idempotency {
   private final IdempotencyObserver observer;
   private final KeyDigester digester;
   private final Heartbeat heartbeat;
+  private final Admin admin;
 
   /** An engine from validated settings; use {@link Idempotency#builder()}. */
   public Engine(EngineSettings settings) {
@@ -57,6 +59,7 @@ public final class Engine implements Idempotency {
     this.digester = new KeyDigester(settings.keyDigestSecret());
     this.heartbeat =
         new Heartbeat(settings.heartbeatInterval(), observer, settings.heartbeatExecutor());
+    this.admin = new Admin(store, keyPolicy, digester, observer);
   }
 
   @Override
@@ -244,6 +247,11 @@ public final class Engine implements Idempotency {
       observer.onStoreFailure(StoreCall.FIND, e);
       throw e;
     }
+  }
+
+  @Override
+  public IdempotencyAdmin admin() {
+    return admin;
   }
 
   @Override

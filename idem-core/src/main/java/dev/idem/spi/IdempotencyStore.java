@@ -61,6 +61,17 @@ public interface IdempotencyStore extends AutoCloseable {
   WriteResult release(StoreKey key, LeaseToken token);
 
   /**
+   * Deletes the record under {@code key} whatever its state and whoever holds it, for operators: it
+   * is not fenced, so the engine never calls it while serving requests. A worker still running
+   * under the deleted claim loses its lease (its complete, renew and release are refused), and the
+   * key can be acquired again at once.
+   *
+   * @return true if a live record was deleted; false if there was none (absent or expired)
+   * @throws StoreUnavailableException if the back end cannot be reached
+   */
+  boolean purge(StoreKey key);
+
+  /**
    * Reads the live record, if any: an expired record is not returned.
    *
    * @throws StoreUnavailableException if the back end cannot be reached

@@ -642,6 +642,11 @@ class IdempotencyEngineTest {
     }
 
     @Override
+    public boolean purge(dev.idem.spi.StoreKey key) {
+      return delegate.purge(key);
+    }
+
+    @Override
     public java.util.Optional<dev.idem.spi.IdempotencyRecord> find(dev.idem.spi.StoreKey key) {
       return delegate.find(key);
     }
@@ -669,6 +674,11 @@ class IdempotencyEngineTest {
 
     @Override
     public WriteResult release(StoreKey key, LeaseToken token) {
+      throw down();
+    }
+
+    @Override
+    public boolean purge(StoreKey key) {
       throw down();
     }
 
@@ -704,6 +714,11 @@ class IdempotencyEngineTest {
     @Override
     public WriteResult release(StoreKey key, LeaseToken token) {
       return WriteResult.LEASE_LOST;
+    }
+
+    @Override
+    public boolean purge(StoreKey key) {
+      return delegate.purge(key);
     }
 
     @Override

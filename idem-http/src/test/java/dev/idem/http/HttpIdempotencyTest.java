@@ -218,6 +218,11 @@ class HttpIdempotencyTest {
           }
 
           @Override
+          public boolean purge(StoreKey key) {
+            throw new StoreUnavailableException("down", null);
+          }
+
+          @Override
           public Optional<IdempotencyRecord> find(StoreKey key) {
             throw new StoreUnavailableException("down", null);
           }

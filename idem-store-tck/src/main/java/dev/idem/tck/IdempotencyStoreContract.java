@@ -409,6 +409,76 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Nested
+  @DisplayName("Purge")
+  class Purge {
+    @Test
+    @DisplayName("purge deletes a completed record before its retention ends")
+    void purgeDeletesACompletedRecord() {
+      StoreKey key = freshKey();
+      LeaseToken token = acquireOrFail(key, fingerprint("a"));
+      store.complete(key, token, bytes("r"), retention());
+
+      assertThat(store.purge(key)).isTrue();
+      assertThat(store.find(key)).isEmpty();
+      assertThat(store.acquire(key, fingerprint("b"), lease()))
+          .as("a purged key is unbound from its fingerprint and claimable at once")
+          .isInstanceOf(AcquireResult.Acquired.class);
+    }
+
+    @Test
+    @DisplayName(
+        "purge deletes an in-progress claim: a new acquire succeeds, the old holder is out")
+    void purgedClaimCanBeAcquiredAgain() {
+      StoreKey key = freshKey();
+      LeaseToken stuck = acquireOrFail(key, fingerprint("a"));
+
+      assertThat(store.purge(key)).isTrue();
+      assertThat(store.find(key)).isEmpty();
+      LeaseToken next = acquireOrFail(key, fingerprint("a"));
+      assertThat(next).isNotEqualTo(stuck);
+      assertThat(store.complete(key, stuck, bytes("late"), retention()))
+          .as("the purged holder's late complete")
+          .isEqualTo(WriteResult.LEASE_LOST);
+      assertThat(store.complete(key, next, bytes("r"), retention())).isEqualTo(WriteResult.APPLIED);
+    }
+
+    @Test
+    @DisplayName("purge of a key that was never used answers false and creates nothing")
+    void purgeOfAbsentKeyIsFalse() {
+      StoreKey key = freshKey();
+
+      assertThat(store.purge(key)).isFalse();
+      assertThat(store.find(key)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("purge of a record whose retention ended answers false: it was already absent")
+    void purgeOfExpiredRecordIsFalse() {
+      StoreKey key = freshKey();
+      LeaseToken token = acquireOrFail(key, fingerprint("a"));
+      store.complete(key, token, bytes("r"), retention());
+      elapse(retention().plusMillis(100));
+
+      assertThat(store.purge(key)).isFalse();
+      assertThat(store.acquire(key, fingerprint("b"), lease()))
+          .isInstanceOf(AcquireResult.Acquired.class);
+    }
+
+    @Test
+    @DisplayName("purge touches only its own key")
+    void purgeIsPerKey() {
+      StoreKey purged = freshKey();
+      StoreKey kept = freshKey();
+      store.complete(purged, acquireOrFail(purged, fingerprint("a")), bytes("1"), retention());
+      store.complete(kept, acquireOrFail(kept, fingerprint("a")), bytes("2"), retention());
+
+      assertThat(store.purge(purged)).isTrue();
+      assertThat(store.purge(purged)).as("a second purge").isFalse();
+      assertThat(store.find(kept).orElseThrow().result()).isEqualTo(bytes("2"));
+    }
+  }
+
+  @Nested
   @DisplayName("Expiry")
   class Expiry {
     @Test

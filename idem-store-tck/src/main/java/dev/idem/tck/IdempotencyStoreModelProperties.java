@@ -65,6 +65,8 @@ public abstract class IdempotencyStoreModelProperties {
 
   record Find(int key) implements Step {}
 
+  record Purge(int key) implements Step {}
+
   record Elapse(long millis) implements Step {}
 
   @Provide
@@ -80,6 +82,7 @@ public abstract class IdempotencyStoreModelProperties {
     choices.add(net.jqwik.api.Combinators.combine(key, token).as(Renew::new));
     choices.add(net.jqwik.api.Combinators.combine(key, token).as(Release::new));
     choices.add(key.map(Find::new));
+    choices.add(key.map(Purge::new));
     if (!usesServerTime()) {
       choices.add(Arbitraries.longs().between(1, 1_600).map(Elapse::new));
     }
@@ -179,6 +182,11 @@ public abstract class IdempotencyStoreModelProperties {
           }
         } else if (step instanceof Find s) {
           find(s);
+        } else if (step instanceof Purge s) {
+          // Unfenced: whatever holds the key, a live record goes and an absent one is reported.
+          boolean expected = live(s.key()) != null;
+          assertThat(store.purge(keys.get(s.key()))).as("%s", step).isEqualTo(expected);
+          model.remove(s.key());
         } else if (step instanceof Elapse s) {
           now += s.millis();
           clock.advance(Duration.ofMillis(s.millis()));

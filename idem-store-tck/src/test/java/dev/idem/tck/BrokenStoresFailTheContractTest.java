@@ -45,7 +45,9 @@ class BrokenStoresFailTheContractTest {
         NeverExpiresModel.class,
         "leaseEndAllowsTakeover",
         "retentionBoundsTheReplay"),
-    OVERWRITABLE_COMPLETION(Overwrites.class, null, "completeIsOnce");
+    OVERWRITABLE_COMPLETION(Overwrites.class, null, "completeIsOnce"),
+    // An "admin delete" that only knows about finished records leaves a stuck claim stuck.
+    PURGE_SKIPS_CLAIMS(PurgeSkipsClaims.class, null, "purgedClaimCanBeAcquiredAgain");
 
     final Class<?> contract;
     final Class<?> model;
@@ -250,6 +252,18 @@ class BrokenStoresFailTheContractTest {
     }
 
     @Override
+    public synchronized boolean purge(StoreKey key) {
+      Entry entry = live(key);
+      if (entry == null
+          || (defects.contains(Defect.PURGE_SKIPS_CLAIMS)
+              && entry.state() == RecordState.IN_PROGRESS)) {
+        return false;
+      }
+      entries.remove(key);
+      return true;
+    }
+
+    @Override
     public synchronized Optional<IdempotencyRecord> find(StoreKey key) {
       Entry entry = live(key);
       return entry == null ? Optional.empty() : Optional.of(toRecord(key, entry));
@@ -289,6 +303,13 @@ class BrokenStoresFailTheContractTest {
     @Override
     protected IdempotencyStore newStore(ManualClock clock) {
       return new SwitchableStore(clock, EnumSet.of(Defect.UNFENCED_WRITES));
+    }
+  }
+
+  static final class PurgeSkipsClaims extends IdempotencyStoreContract {
+    @Override
+    protected IdempotencyStore newStore(ManualClock clock) {
+      return new SwitchableStore(clock, EnumSet.of(Defect.PURGE_SKIPS_CLAIMS));
     }
   }
 

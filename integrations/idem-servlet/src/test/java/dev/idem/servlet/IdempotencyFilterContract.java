@@ -653,6 +653,11 @@ public abstract class IdempotencyFilterContract {
     }
 
     @Override
+    public boolean purge(StoreKey key) {
+      throw down();
+    }
+
+    @Override
     public Optional<IdempotencyRecord> find(StoreKey key) {
       throw down();
     }

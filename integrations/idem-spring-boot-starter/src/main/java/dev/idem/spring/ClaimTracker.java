@@ -83,6 +83,16 @@ final class ClaimTracker {
     }
 
     @Override
+    public boolean purge(StoreKey key) {
+      try {
+        return delegate.purge(key);
+      } finally {
+        // A purged claim is gone, not stuck; its holder's later writes are refused.
+        leaseDeadlines.remove(key);
+      }
+    }
+
+    @Override
     public Optional<IdempotencyRecord> find(StoreKey key) {
       return delegate.find(key);
     }

@@ -54,6 +54,9 @@ public class IdemProperties {
   /** Span attributes. */
   private final Tracing tracing = new Tracing();
 
+  /** The admin Actuator endpoint. */
+  private final Admin admin = new Admin();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -112,6 +115,10 @@ public class IdemProperties {
 
   public void setKeyDigestSecret(@Nullable String keyDigestSecret) {
     this.keyDigestSecret = keyDigestSecret;
+  }
+
+  public Admin getAdmin() {
+    return admin;
   }
 
   public Http getHttp() {
@@ -290,6 +297,31 @@ public class IdemProperties {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /**
+   * {@code idem.admin.*}: the {@code idempotency} Actuator endpoint (inspect, force-release, purge
+   * one record by scope and key). The endpoint itself is off by default: turn it on with {@code
+   * management.endpoint.idempotency.access=unrestricted} and expose it with {@code
+   * management.endpoints.web.exposure.include=idempotency}, behind the same authorisation as every
+   * other write-capable Actuator endpoint.
+   */
+  public static class Admin {
+    /**
+     * Scopes the admin endpoint may address, e.g. {@code tenant:acme} or {@code tenant:*} (a
+     * trailing {@code *} matches any rest). Any other scope is answered with 403 and never reaches
+     * the store. Empty (the default): every scope. Set it when the endpoint serves operators of one
+     * tenant or kind of scope; restrict per operator with an {@link IdemAdminScopeAccess} bean.
+     */
+    private List<String> allowedScopes = new ArrayList<>();
+
+    public List<String> getAllowedScopes() {
+      return allowedScopes;
+    }
+
+    public void setAllowedScopes(List<String> allowedScopes) {
+      this.allowedScopes = allowedScopes;
     }
   }
 }

@@ -41,10 +41,14 @@ class ConfigurationMetadataTest {
             "idem.http.scope-header",
             "idem.http.max-body-size",
             "idem.http.routes",
-            "idem.tracing.enabled");
+            "idem.tracing.enabled",
+            "idem.admin.allowed-scopes");
     assertThat(properties.get("idem.retention").get("defaultValue").asText()).isEqualTo("24h");
     assertThat(properties.get("idem.lease").get("defaultValue").asText()).isEqualTo("60s");
     assertThat(properties.get("idem.store.type").get("description").asText()).contains("redis");
     assertThat(properties.get("idem.tracing.enabled").get("defaultValue").asBoolean()).isTrue();
+    assertThat(properties.get("idem.admin.allowed-scopes").get("description").asText())
+        .contains("tenant:*")
+        .contains("403");
   }
 }

@@ -236,6 +236,11 @@ class IdemAutoConfigurationTest {
     }
 
     @Override
+    public boolean purge(StoreKey key) {
+      throw down();
+    }
+
+    @Override
     public Optional<IdempotencyRecord> find(StoreKey key) {
       throw down();
     }

@@ -171,6 +171,16 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    * @throws StoreUnavailableException if the database cannot be reached
    */
   @Override
+  public boolean purge(StoreKey key) {
+    return sql.purge(key);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreUnavailableException if the database cannot be reached
+   */
+  @Override
   public Optional<IdempotencyRecord> find(StoreKey key) {
     return sql.find(key);
   }

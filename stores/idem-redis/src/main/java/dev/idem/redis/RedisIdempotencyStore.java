@@ -45,11 +45,12 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Each record is one Redis hash under {@code keyPrefix + key}. Every transition (acquire,
- * complete, renew, release) is one Lua script that touches only that key, so it is atomic and
- * Cluster-safe; scripts are called by SHA and sent in full only when the server answers NOSCRIPT.
- * Leases and retention are measured by the Redis server's clock ({@code TIME}) and enforced by its
- * own expiry ({@code PEXPIRE} in the same script), so application instances with skewed clocks
- * agree and nothing needs sweeping. Every write after acquire is fenced by the lease token.
+ * complete, renew, release, purge) is one Lua script that touches only that key, so it is atomic
+ * and Cluster-safe; scripts are called by SHA and sent in full only when the server answers
+ * NOSCRIPT. Leases and retention are measured by the Redis server's clock ({@code TIME}) and
+ * enforced by its own expiry ({@code PEXPIRE} in the same script), so application instances with
+ * skewed clocks agree and nothing needs sweeping. Every write after acquire is fenced by the lease
+ * token.
  *
  * <p>When Redis cannot be reached or does not answer within {@link Builder#commandTimeout}, every
  * method throws {@link StoreUnavailableException}; it never answers as if the record were absent. A
@@ -191,6 +192,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     return written(run(Scripts.RELEASE, key, ascii(token.value())));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreUnavailableException if Redis cannot be reached or does not answer in time
+   * @throws IllegalStateException if the store was closed
+   */
+  @Override
+  public boolean purge(StoreKey key) {
+    Objects.requireNonNull(key, "key");
+    return ((Long) run(Scripts.PURGE, key)) == 1L;
   }
 
   /**

@@ -176,6 +176,18 @@ public final class SqlStore {
     }
   }
 
+  public boolean purge(StoreKey key) {
+    Objects.requireNonNull(key, "key");
+    try (Connection c = ownConnection();
+        PreparedStatement ps = c.prepareStatement(sql.purge)) {
+      ps.setString(1, key.hex());
+      ps.setLong(2, clock.millis());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw SqlErrors.translate(name, "purge", e);
+    }
+  }
+
   public Optional<IdempotencyRecord> find(StoreKey key) {
     Objects.requireNonNull(key, "key");
     try (Connection c = ownConnection()) {

@@ -23,6 +23,7 @@ public final class Statements {
   final String complete;
   final String renew;
   final String release;
+  final String purge;
   final String sweepBatch;
 
   /** PostgreSQL statements for {@code table}. */
@@ -80,6 +81,8 @@ public final class Statements {
             + held;
     this.renew = "UPDATE " + table + " SET expires_at = ?" + held;
     this.release = "DELETE FROM " + table + held;
+    // Only a live row counts as purged; an expired one is as good as absent and the sweeper's.
+    this.purge = "DELETE FROM " + table + " WHERE idem_key = ? AND expires_at > ?";
     this.sweepBatch = sweep;
   }
 

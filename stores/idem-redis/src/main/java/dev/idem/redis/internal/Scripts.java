@@ -115,6 +115,24 @@ public final class Scripts {
               """);
 
   /**
+   * No ARGV; not fenced (an operator's purge). Reply: 1 when a live record was deleted, 0 when
+   * there was none. A record in its last millisecond counts as ended, as in {@link #FIND}, and is
+   * deleted all the same.
+   */
+  public static final Script PURGE =
+      new Script(
+          "purge",
+          ScriptOutputType.INTEGER,
+          NOW
+              + """
+              local e = redis.call('HGET', KEYS[1], 'e')
+              if not e then return 0 end
+              redis.call('DEL', KEYS[1])
+              if now < tonumber(e) then return 1 end
+              return 0
+              """);
+
+  /**
    * No ARGV. Reply: {@code {}} when absent or expired, else {@code {s, f, t, c, e, d, r}} with
    * {@code ''} for the fields the state does not have. A script rather than HGETALL so the liveness
    * check uses the server's clock like the writes do.
