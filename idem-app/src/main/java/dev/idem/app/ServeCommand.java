@@ -115,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
       // Spring has already logged its failure analysis; end with one line that says what to do.
       spec.commandLine()
           .getErr()
-          .println("idem serve: could not start (" + rootMessage(e) + "). See the log above.");
+          .println("idem serve: could not start: " + explain(e, storeOption));
       return ExitCodes.SOFTWARE;
     }
     // The web server's threads keep the JVM alive; this thread waits for the shutdown hook.
@@ -127,6 +127,24 @@ final class ServeCommand implements Callable<Integer> {
     if (value != null) {
       arguments.add("--" + name + "=" + value);
     }
+  }
+
+  /** One line a user can act on, for the failures a local server meets. */
+  static String explain(Throwable e, StoreOption store) {
+    String root = rootMessage(e);
+    if (store.kind() == StoreOption.Kind.H2 && root.contains("file is locked")) {
+      return "another process (another idem serve?) has the H2 file open: "
+          + store.description()
+          + ". Stop it, or pass --store h2:OTHER_PATH or --store memory.";
+    }
+    if (root.contains("Connection refused") || root.contains("Unable to connect")) {
+      return "the store does not answer ("
+          + root
+          + "). Is "
+          + store.description()
+          + " running and reachable?";
+    }
+    return root + ". The log above has the details.";
   }
 
   private static String rootMessage(Throwable e) {

@@ -5,8 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.web.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -27,6 +31,9 @@ public class IdemServer {
     defaults.put("spring.application.name", "idem-serve");
     defaults.put("logging.level.root", "WARN");
     defaults.put("logging.level.dev.idem", "INFO");
+    // A failed start ends with one line from the serve command; Boot's own analysis (a port in
+    // use, say) still prints, its stack trace of the same failure does not.
+    defaults.put("logging.level.org.springframework.boot.SpringApplication", "OFF");
     defaults.put("logging.pattern.console", "%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n");
     defaults.put("server.shutdown", "graceful");
     defaults.put("server.error.whitelabel.enabled", "false");
@@ -36,6 +43,23 @@ public class IdemServer {
     defaults.put("management.endpoint.health.show-details", "always");
     defaults.put("management.metrics.tags.application", "idem-serve");
     return defaults;
+  }
+
+  /**
+   * A store that is down at startup (Redis restarting, say) is not fatal: requests get 503 until it
+   * answers, as in production. Say so up front rather than let the first 503 surprise.
+   */
+  private static void warnIfTheStoreIsDown(ApplicationContext context, PrintStream out) {
+    if (!context.containsBean("idemStoreHealthIndicator")) {
+      return;
+    }
+    Health health = context.getBean("idemStoreHealthIndicator", HealthIndicator.class).health();
+    if (!Status.UP.equals(health.getStatus())) {
+      out.println(
+          "idem serve: warning: the store does not answer yet ("
+              + health.getDetails()
+              + "); protected requests get 503 + Retry-After until it does.");
+    }
   }
 
   /**
@@ -73,6 +97,7 @@ public class IdemServer {
                       + "/api/demo/orders/count");
               out.println("  metrics       " + base + "/actuator/prometheus");
               out.println("  health        " + base + "/actuator/health");
+              warnIfTheStoreIsDown(event.getApplicationContext(), out);
               out.flush();
             });
     return application.run(arguments.toArray(String[]::new));

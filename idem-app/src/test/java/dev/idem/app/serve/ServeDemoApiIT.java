@@ -273,5 +273,30 @@ class ServeDemoApiIT {
         ServeProcess.launch(workDirectory, "--store", "memory", "--port", Integer.toString(port));
     assertThat(second.awaitExit(Duration.ofSeconds(90))).isNotZero();
     assertThat(second.output()).contains("idem serve: could not start").contains("" + port);
+    assertThat(second.output()).doesNotContain("\tat org.");
+  }
+
+  @Test
+  @DisplayName("says so in one line when another process has the H2 file open")
+  void reportsALockedH2File() throws Exception {
+    ServeProcess second = ServeProcess.launch(workDirectory);
+    assertThat(second.awaitExit(Duration.ofSeconds(90))).isEqualTo(70);
+    assertThat(second.output())
+        .contains("idem serve: could not start: another process (another idem serve?) has the H2")
+        .contains("--store h2:OTHER_PATH")
+        .doesNotContain("\tat org.");
+  }
+
+  @Test
+  @DisplayName(
+      "starts with a store that is down, warns, answers 503 and recovers nothing half-done")
+  void warnsWhenTheStoreIsDown() throws Exception {
+    try (ServeProcess down = ServeProcess.start(workDirectory, "--store", "redis://127.0.0.1:1")) {
+      down.awaitOutput("warning: the store does not answer yet", Duration.ofSeconds(30));
+      HttpResponse<String> refused = down.send(down.order(newKey(), tenant(), BOOK, ""));
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
   }
 }

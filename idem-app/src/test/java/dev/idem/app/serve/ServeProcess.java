@@ -105,6 +105,15 @@ final class ServeProcess implements AutoCloseable {
     return output.toString();
   }
 
+  /** Waits until the output contains {@code text}, which the server may print after listening. */
+  void awaitOutput(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!output.toString().contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(output.toString()).contains(text);
+  }
+
   /** Waits for the process to exit on its own and returns its status. */
   int awaitExit(Duration timeout) throws InterruptedException {
     assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
