@@ -273,7 +273,8 @@ public final class OpenLoopLoad {
         String sizeField = new String(b, at, lineEnd - at, StandardCharsets.ISO_8859_1);
         int semicolon = sizeField.indexOf(';');
         long size =
-            Long.parseLong((semicolon < 0 ? sizeField : sizeField.substring(0, semicolon)).trim(), 16);
+            Long.parseLong(
+                (semicolon < 0 ? sizeField : sizeField.substring(0, semicolon)).trim(), 16);
         if (size == 0) {
           // No trailers from the servers this drives: the final CRLF ends the response.
           return indexOf(b, lineEnd + 2, n, "\r\n") == lineEnd + 2 ? status : 0;
