@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +168,7 @@ public final class HttpIdempotency {
     }
     byte[] body;
     try {
-      body = readBounded(request.body(), policy.maxBodyBytes());
+      body = readBounded(request.body(), policy.maxBodyBytes(), declaredLength(request));
     } catch (IOException e) {
       return reject(
           ProblemType.BODY_MALFORMED,
@@ -332,11 +333,53 @@ public final class HttpIdempotency {
     return headers;
   }
 
-  /** The whole stream, or null if it holds more than {@code limit} bytes. */
-  private static byte @Nullable [] readBounded(InputStream in, long limit) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+  /** The Content-Length the request declares, or -1 if it declares none or an unusable one. */
+  private static long declaredLength(HttpRequestView request) {
+    List<String> values = request.headers("Content-Length");
+    if (values.size() != 1) {
+      return -1;
+    }
+    String value = values.get(0).trim();
+    if (value.isEmpty() || value.length() > 18) {
+      return -1;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    return Long.parseLong(value);
+  }
+
+  /**
+   * The whole stream, or null if it holds more than {@code limit} bytes. A declared length within
+   * the limit sizes the array exactly: an 8 KiB scratch buffer and a growing copy for a body of a
+   * few hundred bytes were a third of everything a protected request allocated. The declaration is
+   * only a hint; the stream's end decides, as without one.
+   */
+  private static byte @Nullable [] readBounded(InputStream in, long limit, long declared)
+      throws IOException {
+    byte[] start = new byte[0];
+    if (declared >= 0 && declared <= limit) {
+      byte[] exact = new byte[(int) declared];
+      int n = in.readNBytes(exact, 0, exact.length);
+      if (n < exact.length) {
+        return Arrays.copyOf(exact, n);
+      }
+      int next = in.read();
+      if (next == -1) {
+        return exact;
+      }
+      if (exact.length + 1 > limit) {
+        return null;
+      }
+      start = Arrays.copyOf(exact, exact.length + 1);
+      start[exact.length] = (byte) next;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, start.length));
+    out.write(start, 0, start.length);
     byte[] chunk = new byte[8192];
-    long total = 0;
+    long total = start.length;
     int n;
     while ((n = in.read(chunk)) != -1) {
       total += n;

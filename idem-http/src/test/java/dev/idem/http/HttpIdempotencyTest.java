@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,48 @@ class HttpIdempotencyTest {
     assertThat(((Decision.Executed) released).storage()).isEqualTo(Outcome.Storage.RELEASED);
     assertThat(http.handle(Request.post("a", other), retryable, this::created))
         .isInstanceOf(Decision.Executed.class);
+  }
+
+  /** A POST whose Content-Length field says {@code declared}, whatever the body really holds. */
+  private static Request declaring(String declared, String body) {
+    return new Request(
+        "POST",
+        "/payments",
+        Map.of(
+            "idempotency-key", List.of(KEY + "-length" + declared),
+            "content-length", List.of(declared)),
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theHandlerGetsTheWholeBodyWhateverContentLengthDeclares() {
+    for (String declared : List.of("5", "3", "9", "0", "x", "-1")) {
+      AtomicReference<byte[]> seen = new AtomicReference<>();
+      Decision decision =
+          http.handle(
+              declaring(declared, "hello"),
+              RoutePolicy.ofDefaults().withMaxBodyBytes(5),
+              body -> {
+                seen.set(body);
+                return created(body);
+              });
+      assertThat(decision).as(declared).isInstanceOf(Decision.Executed.class);
+      assertThat(seen.get()).as(declared).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aBodyBeyondTheLimitIs413EvenWhenContentLengthUnderstatesIt() {
+    for (String declared : List.of("3", "4", "6", "x")) {
+      Decision decision =
+          http.handle(
+              declaring(declared, "hello!"),
+              RoutePolicy.ofDefaults().withMaxBodyBytes(5),
+              this::created);
+      assertThat(decision).as(declared).isInstanceOf(Decision.Rejected.class);
+      assertThat(((Decision.Rejected) decision).response().status()).as(declared).isEqualTo(413);
+    }
+    assertThat(runs).hasValue(0);
   }
 
   @Test
