@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
       "  POST /api/demo/orders        {\"item\": string, \"amount\": integer}, Idempotency-Key"
           + " required;",
       "                               ?delayMs=0..10000 slows the handler, ?fail=500 makes it fail",
+      "  POST /api/demo/sandbox/orders  the same with a 5s retention, to watch a key expire",
       "  GET  /api/demo/orders/count  the side-effect counter of the tenant (X-Tenant-Id, default"
           + " public)",
       "  GET  /actuator/prometheus, /actuator/health",

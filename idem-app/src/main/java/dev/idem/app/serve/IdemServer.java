@@ -95,6 +95,15 @@ public class IdemServer {
                       + "/api/demo/orders, GET "
                       + base
                       + "/api/demo/orders/count");
+              out.println(
+                  "  sandbox       POST "
+                      + base
+                      + SandboxOrdersController.PATH
+                      + " (retention "
+                      + SandboxOrdersController.RETENTION
+                      + ", for the expiry scenario)");
+              out.println(
+                  "  tools API     " + base + "/api/tools/ (keygen, inspect, collision, check)");
               out.println("  metrics       " + base + "/actuator/prometheus");
               out.println("  health        " + base + "/actuator/health");
               warnIfTheStoreIsDown(event.getApplicationContext(), out);
