@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idem.conformance.ConformanceChecker;
 import dev.idem.conformance.ConformanceReport;
+import dev.idem.conformance.Profile;
 import dev.idem.testservers.JdbcTestDatabase;
 import dev.idem.testservers.PostgresTestServer;
 import dev.idem.testservers.RedisTestServer;
@@ -31,14 +32,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs every generated example project for real: Node with express/ioredis/pg from npm, FastAPI on
  * Debian's python3 packages, Spring Boot built with Maven from Maven Central, each against the real
  * Redis or PostgreSQL, and holds it to every conformance check (after-expiry included, with the
- * retention shortened through the environment). For shared stores, a duplicate sent to a second
- * instance must replay the first instance's response.
+ * retention shortened through the environment), and with a 400 mismatch status to the Stripe
+ * profile. For shared stores, a duplicate sent to a second instance must replay the first
+ * instance's response.
  *
  * <p>Missing tools are a failure naming what to install ({@code .ci/run} installs them), never a
  * skip.
@@ -76,13 +79,7 @@ class GeneratedProjectsIT {
   @ParameterizedTest(name = "{0} + {1}")
   @MethodSource("combinations")
   void generatedExamplePassesEveryCheck(Framework framework, Store store) throws Exception {
-    GeneratedProject project =
-        Codegen.generate(CodegenOptions.builder().framework(framework).store(store).build());
-    for (GeneratedFile file : project.files()) {
-      Path target = dir.resolve(file.path());
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, file.content(), StandardCharsets.UTF_8);
-    }
+    write(CodegenOptions.builder().framework(framework).store(store).build());
     prepare(framework);
     Map<String, String> env = storeEnvironment(store);
 
@@ -106,6 +103,30 @@ class GeneratedProjectsIT {
       assertThat(duplicate.statusCode()).isEqualTo(201);
       assertThat(duplicate.headers().firstValue("Idempotent-Replayed")).hasValue("true");
       assertThat(duplicate.body()).isEqualTo(first.body());
+    }
+  }
+
+  @DisplayName("--mismatch-status 400 passes idem check --profile stripe")
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Framework.class)
+  void stripeMismatchStatus(Framework framework) throws Exception {
+    write(CodegenOptions.builder().framework(framework).mismatchStatus(400).build());
+    prepare(framework);
+    int port = start(framework, Map.of());
+    ConformanceReport report =
+        ConformanceChecker.builder()
+            .target(URI.create("http://127.0.0.1:" + port + "/orders?delayMs=300"))
+            .profile(Profile.STRIPE)
+            .build()
+            .run();
+    assertThat(report.passed()).as("%s", report.toText()).isTrue();
+  }
+
+  private void write(CodegenOptions options) throws IOException {
+    for (GeneratedFile file : Codegen.generate(options).files()) {
+      Path target = dir.resolve(file.path());
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, file.content(), StandardCharsets.UTF_8);
     }
   }
 
