@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       KeyCommand.class,
       CollisionCommand.class,
       CheckCommand.class,
+      CodegenCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
     })
