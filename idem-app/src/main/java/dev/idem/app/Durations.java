@@ -11,15 +11,15 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * Durations as people type them: {@code 1500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601.
  */
-final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+public final class Durations {
+  private static final Pattern SHORT = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
   private Durations() {}
 
   /**
    * @throws IllegalArgumentException if {@code text} is neither form
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String trimmed = text.trim();
     Matcher m = SHORT.matcher(trimmed.toLowerCase(Locale.ROOT));
     if (m.matches()) {

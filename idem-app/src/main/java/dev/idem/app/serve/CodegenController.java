@@ -1,5 +1,6 @@
 package dev.idem.app.serve;
 
+import dev.idem.app.Durations;
 import dev.idem.codegen.Codegen;
 import dev.idem.codegen.CodegenOptions;
 import dev.idem.codegen.Framework;
@@ -11,14 +12,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.springframework.http.ContentDisposition;
@@ -40,7 +38,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/tools")
 class CodegenController {
   static final String PROBLEM_TYPE = "https://idem.dev/problems/tools-invalid-parameter";
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
   /**
    * {@code {"middleware": path, "summary": ..., "nextSteps": [...], "files": [{path, content}]}}.
@@ -182,22 +179,10 @@ class CodegenController {
     if (text == null || text.isBlank()) {
       return null;
     }
-    String trimmed = text.strip();
-    Matcher m = SHORT_DURATION.matcher(trimmed.toLowerCase(Locale.ROOT));
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
-    }
     try {
-      return Duration.parse(trimmed);
-    } catch (DateTimeParseException e) {
-      problems.add(name + " '" + text + "' is not a duration: use e.g. 30s, 2m, 24h or PT24H");
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add(name + " " + e.getMessage());
       return null;
     }
   }
