@@ -49,17 +49,21 @@ public final class ServerClock {
       measureNow();
     } else if (System.nanoTime() - measuredAtNanos > REFRESH.toNanos()
         && refreshing.compareAndSet(false, true)) {
-      commands
-          .get()
-          .time()
-          .whenComplete(
-              (reply, error) -> {
-                if (error == null) {
-                  record(reply);
-                }
-                // A failed refresh keeps the last offset; the next call tries again.
-                refreshing.set(false);
-              });
+      // A failed refresh keeps the last offset; a later call tries again.
+      try {
+        commands
+            .get()
+            .time()
+            .whenComplete(
+                (reply, error) -> {
+                  if (error == null) {
+                    record(reply);
+                  }
+                  refreshing.set(false);
+                });
+      } catch (RuntimeException e) {
+        refreshing.set(false);
+      }
     }
     return System.currentTimeMillis() + offsetMillis;
   }
