@@ -30,10 +30,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * shared connection:
  *
  * <ul>
- *   <li>{@code claimAndComplete}: our acquire + complete (two scripts) vs {@code SET NX PX} +
- *       {@code SET XX PX};
- *   <li>{@code replay}: our acquire of a completed key (one script returning the record) vs {@code
- *       GET} of a value of the same size.
+ *   <li>{@code claimAndComplete}: our acquire + complete ({@code SET NX PX GET} and a script) vs
+ *       {@code SET NX PX} + {@code SET XX PX};
+ *   <li>{@code replay}: our acquire of a completed key ({@code SET NX PX GET} returning the record)
+ *       vs {@code GET} of a value of the same size.
  * </ul>
  *
  * <p>Targets: claim+complete at least 80% and replay at least 90% of raw throughput; p99 of a claim

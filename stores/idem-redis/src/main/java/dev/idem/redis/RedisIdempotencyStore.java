@@ -2,8 +2,10 @@ package dev.idem.redis;
 
 import dev.idem.Fingerprint;
 import dev.idem.redis.internal.Connector;
+import dev.idem.redis.internal.PackedRecord;
 import dev.idem.redis.internal.Scripts;
 import dev.idem.redis.internal.Scripts.Script;
+import dev.idem.redis.internal.ServerClock;
 import dev.idem.spi.AcquireResult;
 import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.IdempotencyRecord;
@@ -14,18 +16,20 @@ import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,13 +48,17 @@ import org.jspecify.annotations.Nullable;
  * IdempotencyStore store = RedisIdempotencyStore.builder().client(client).build();
  * }</pre>
  *
- * <p>Each record is one Redis hash under {@code keyPrefix + key}. Every transition (acquire,
- * complete, renew, release, purge) is one Lua script that touches only that key, so it is atomic
- * and Cluster-safe; scripts are called by SHA and sent in full only when the server answers
- * NOSCRIPT. Leases and retention are measured by the Redis server's clock ({@code TIME}) and
- * enforced by its own expiry ({@code PEXPIRE} in the same script), so application instances with
- * skewed clocks agree and nothing needs sweeping. Every write after acquire is fenced by the lease
- * token.
+ * <p>Each record is one Redis string under {@code keyPrefix + key}: a fixed ASCII header (state,
+ * fingerprint, times) followed by the lease token or the result. An acquire is one native {@code
+ * SET key claim NX PX lease GET}, which both claims an absent key and returns a completed record
+ * for replay in a single round trip; on servers before 7.0, which refuse NX with GET, the same is
+ * done by a Lua script. Complete, renew, release, purge and find are Lua scripts that touch only
+ * that key, so every transition is atomic and Cluster-safe; scripts are called by SHA and sent in
+ * full only when the server answers NOSCRIPT. A lease is the key's own expiry, and completions and
+ * {@link #find} read the Redis server's clock ({@code TIME}), so application instances with skewed
+ * clocks agree and nothing needs sweeping. Every write after acquire is fenced by the lease token.
+ * The expiry an acquire reports is the server's clock estimated from a recent {@code TIME} reading
+ * (the claim itself cannot read it): early by at most a round trip, never late.
  *
  * <p>When Redis cannot be reached or does not answer within {@link Builder#commandTimeout}, every
  * method throws {@link StoreUnavailableException}; it never answers as if the record were absent. A
@@ -71,16 +79,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   /** The default time to wait for one Redis command before giving up. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
-  private static final byte[] ACQUIRED = {'A'};
-  private static final byte[] IN_PROGRESS = {'P'};
-  private static final byte[] MISMATCH = {'M'};
-  private static final byte[] COMPLETED = {'C'};
+  // A key can vanish or reappear between a claim and the PTTL that follows it; each retry sees a
+  // newer state, so a small bound only guards against a broken server.
+  private static final int MAX_ACQUIRE_ATTEMPTS = 50;
 
   private final Connector connector;
   private final String keyPrefix;
   private final byte[] keyPrefixBytes;
   private final long commandTimeoutNanos;
   private final Duration commandTimeout;
+  private final ServerClock serverClock;
+  // Cleared for good on the first server that refuses SET with both NX and GET (before 7.0).
+  private volatile boolean nativeClaim = true;
 
   private RedisIdempotencyStore(Builder builder) {
     this.connector = Objects.requireNonNull(builder.connector);
@@ -88,6 +98,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     this.keyPrefixBytes = builder.keyPrefix.getBytes(StandardCharsets.UTF_8);
     this.commandTimeout = builder.commandTimeout;
     this.commandTimeoutNanos = builder.commandTimeout.toNanos();
+    this.serverClock =
+        new ServerClock(() -> commands("acquire"), commandTimeout, this::unavailableTime);
   }
 
   /** A builder for a store; use it once. Not thread-safe. */
@@ -107,38 +119,42 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
     long leaseMillis = positiveMillis(lease, "lease");
+    byte[] redisKey = redisKey(key);
+    byte[] fingerprintHex = ascii(fingerprint.hex());
     LeaseToken token = LeaseToken.random();
-    List<?> reply =
-        (List<?>)
-            run(
-                Scripts.ACQUIRE,
-                key,
-                ascii(fingerprint.hex()),
-                ascii(token.value()),
-                ascii(Long.toString(leaseMillis)));
-    byte[] kind = (byte[]) reply.get(0);
-    if (Arrays.equals(kind, ACQUIRED)) {
-      return new AcquireResult.Acquired(token, Instant.ofEpochMilli((Long) reply.get(1)));
+    byte[] claim = PackedRecord.claim(fingerprintHex, leaseMillis, utf8(token.value()));
+    for (int attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
+      byte @Nullable [] existing = claimOrGet(redisKey, claim, leaseMillis);
+      if (existing == null) {
+        return new AcquireResult.Acquired(
+            token, Instant.ofEpochMilli(serverClock.estimateMillis() + leaseMillis));
+      }
+      PackedRecord.Parsed record = parse(key, existing);
+      if (!record.hasFingerprint(fingerprintHex)) {
+        return new AcquireResult.Mismatch(state(record));
+      }
+      if (record.state() == PackedRecord.COMPLETED) {
+        return new AcquireResult.Completed(completed(key, fingerprint, record));
+      }
+      // In progress: how long is left is the key's TTL, which the value does not carry.
+      long left = (Long) call("acquire", commands("acquire").pttl(redisKey), false);
+      if (left > 0) {
+        return new AcquireResult.InProgress(Duration.ofMillis(left));
+      }
+      if (left == -1) {
+        throw corrupt(key, new PackedRecord.CorruptRecordException("in progress with no expiry"));
+      }
+      // Gone since (-2), or in its last millisecond (0): claim again.
     }
-    if (Arrays.equals(kind, IN_PROGRESS)) {
-      return new AcquireResult.InProgress(Duration.ofMillis(Math.max(1, (Long) reply.get(1))));
-    }
-    if (Arrays.equals(kind, MISMATCH)) {
-      return new AcquireResult.Mismatch(state((byte[]) reply.get(1)));
-    }
-    if (Arrays.equals(kind, COMPLETED)) {
-      return new AcquireResult.Completed(
-          new IdempotencyRecord(
-              key,
-              RecordState.COMPLETED,
-              Fingerprint.ofHex(text(reply.get(1))),
-              null,
-              millis(reply.get(2)),
-              millis(reply.get(3)),
-              millis(reply.get(4)),
-              (byte[]) reply.get(5)));
-    }
-    throw unexpected("acquire", reply);
+    throw new StoreUnavailableException(
+        "Redis idempotency store (key prefix "
+            + keyPrefix
+            + ") could not acquire "
+            + key
+            + ": the record kept changing under "
+            + MAX_ACQUIRE_ATTEMPTS
+            + " attempts",
+        null);
   }
 
   /**
@@ -160,7 +176,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         run(
             Scripts.COMPLETE,
             key,
-            ascii(token.value()),
+            utf8(token.value()),
             result.clone(),
             ascii(Long.toString(retentionMillis))));
   }
@@ -177,8 +193,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     long leaseMillis = positiveMillis(lease, "lease");
-    return written(
-        run(Scripts.RENEW, key, ascii(token.value()), ascii(Long.toString(leaseMillis))));
+    return written(run(Scripts.RENEW, key, utf8(token.value()), ascii(Long.toString(leaseMillis))));
   }
 
   /**
@@ -191,7 +206,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   public WriteResult release(StoreKey key, LeaseToken token) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
-    return written(run(Scripts.RELEASE, key, ascii(token.value())));
+    return written(run(Scripts.RELEASE, key, utf8(token.value())));
   }
 
   /**
@@ -219,18 +234,31 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     if (reply.isEmpty()) {
       return Optional.empty();
     }
-    RecordState state = state((byte[]) reply.get(0));
-    boolean completed = state == RecordState.COMPLETED;
+    PackedRecord.Parsed record = parse(key, (byte[]) reply.get(0));
+    long ttl = (Long) reply.get(1);
+    long now = (Long) reply.get(2);
+    Fingerprint fingerprint = Fingerprint.ofHex(record.fingerprintHex());
+    if (record.state() == PackedRecord.COMPLETED) {
+      return Optional.of(completed(key, fingerprint, record));
+    }
+    if (ttl < 0) {
+      throw corrupt(key, new PackedRecord.CorruptRecordException("in progress with no expiry"));
+    }
+    long expiresAt = now + ttl;
+    long createdAt =
+        record.state() == PackedRecord.CLAIMED
+            ? Math.min(now, expiresAt - record.first())
+            : record.first();
     return Optional.of(
         new IdempotencyRecord(
             key,
-            state,
-            Fingerprint.ofHex(text(reply.get(1))),
-            completed ? null : new LeaseToken(text(reply.get(2))),
-            millis(reply.get(3)),
-            millis(reply.get(4)),
-            completed ? millis(reply.get(5)) : null,
-            completed ? (byte[]) reply.get(6) : null));
+            RecordState.IN_PROGRESS,
+            fingerprint,
+            new LeaseToken(Objects.requireNonNull(record.token())),
+            Instant.ofEpochMilli(createdAt),
+            Instant.ofEpochMilli(expiresAt),
+            null,
+            null));
   }
 
   /**
@@ -258,71 +286,129 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         + "]";
   }
 
-  // ---- running scripts ------------------------------------------------------------------------
+  // ---- talking to Redis -----------------------------------------------------------------------
 
-  private Object run(Script script, StoreKey key, byte[]... args) {
-    byte[][] keys = {redisKey(key)};
-    long deadline = System.nanoTime() + commandTimeoutNanos;
-    RedisScriptingAsyncCommands<byte[], byte[]> commands;
-    try {
-      commands = connector.commands();
-    } catch (RedisException e) {
-      throw unavailable(script, "cannot connect to Redis", e);
-    }
-    try {
+  /**
+   * {@code SET key claim NX PX lease GET}: one native command that claims an absent key or returns
+   * what is there. Servers before 7.0 refuse NX with GET as a syntax error; from then on this store
+   * sends the {@link Scripts#CLAIM} script, which answers the same way.
+   */
+  private byte @Nullable [] claimOrGet(byte[] redisKey, byte[] claim, long leaseMillis) {
+    if (nativeClaim) {
+      RedisClusterAsyncCommands<byte[], byte[]> commands = commands("acquire");
+      long deadline = System.nanoTime() + commandTimeoutNanos;
       try {
         return await(
-            commands.evalsha(script.sha1(), script.outputType(), keys, args), script, deadline);
-      } catch (NoScript e) {
-        // Not cached on this server (restart, failover, SCRIPT FLUSH, a new Cluster node): EVAL
-        // runs it and caches it, so later calls go by SHA again.
-        return await(
-            commands.eval(script.source(), script.outputType(), keys, args), script, deadline);
+            "acquire",
+            commands.setGet(redisKey, claim, SetArgs.Builder.nx().px(leaseMillis)),
+            deadline,
+            true);
+      } catch (ErrorReply e) {
+        String message = e.getMessage();
+        if (message == null || !message.contains("syntax error")) {
+          throw unavailable("acquire", describe(e.getCause()), e.getCause());
+        }
+        nativeClaim = false;
+      } catch (RedisException e) {
+        throw unavailable("acquire", describe(e), e);
       }
-    } catch (NoScript e) {
-      throw unavailable(script, "Redis refused the script right after loading it", e);
+    }
+    return (byte[]) runOn(Scripts.CLAIM, redisKey, claim, ascii(Long.toString(leaseMillis)));
+  }
+
+  private RedisClusterAsyncCommands<byte[], byte[]> commands(String operation) {
+    try {
+      return connector.commands();
     } catch (RedisException e) {
-      // Lettuce reports most failures through the future, but some (a closed connection) it
-      // throws when the command is issued.
-      throw unavailable(script, describe(e), e);
+      throw unavailable(operation, "cannot connect to Redis", e);
     }
   }
 
-  private Object await(RedisFuture<Object> future, Script script, long deadlineNanos)
-      throws NoScript {
+  /** One native command; {@code nullable}: whether nil is an answer rather than a fault. */
+  private @Nullable Object call(String operation, RedisFuture<?> future, boolean nullable) {
     try {
-      Object reply =
-          future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (reply == null) {
-        throw unexpected(script.name(), null);
+      return await(operation, future, System.nanoTime() + commandTimeoutNanos, nullable);
+    } catch (ErrorReply e) {
+      throw unavailable(operation, describe(e.getCause()), e.getCause());
+    }
+  }
+
+  private Object run(Script script, StoreKey key, byte[]... args) {
+    return Objects.requireNonNull(runOn(script, redisKey(key), args));
+  }
+
+  private @Nullable Object runOn(Script script, byte[] redisKey, byte[]... args) {
+    byte[][] keys = {redisKey};
+    long deadline = System.nanoTime() + commandTimeoutNanos;
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands(script.name());
+    boolean nullable = script.outputType() == ScriptOutputType.VALUE;
+    try {
+      try {
+        return await(
+            script.name(),
+            commands.evalsha(script.sha1(), script.outputType(), keys, args),
+            deadline,
+            nullable);
+      } catch (ErrorReply e) {
+        if (!e.isNoScript()) {
+          throw unavailable(script.name(), describe(e.getCause()), e.getCause());
+        }
+        // Not cached on this server (restart, failover, SCRIPT FLUSH, a new Cluster node): EVAL
+        // runs it and caches it, so later calls go by SHA again.
+        return await(
+            script.name(),
+            commands.eval(script.source(), script.outputType(), keys, args),
+            deadline,
+            nullable);
+      }
+    } catch (ErrorReply e) {
+      throw unavailable(
+          script.name(),
+          e.isNoScript()
+              ? "Redis refused the script right after loading it"
+              : describe(e.getCause()),
+          e.getCause());
+    } catch (RedisException e) {
+      // Lettuce reports most failures through the future, but some (a closed connection) it
+      // throws when the command is issued.
+      throw unavailable(script.name(), describe(e), e);
+    }
+  }
+
+  private <T> @Nullable T await(
+      String operation, RedisFuture<T> future, long deadlineNanos, boolean nullable)
+      throws ErrorReply {
+    try {
+      T reply = future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (reply == null && !nullable) {
+        throw unexpected(operation, null);
       }
       return reply;
     } catch (TimeoutException e) {
       // Drop it from the queue if it has not been written yet (e.g. while reconnecting).
       future.cancel(false);
-      throw unavailable(script, "no answer within " + commandTimeout, e);
+      throw unavailable(operation, "no answer within " + commandTimeout, e);
     } catch (InterruptedException e) {
       future.cancel(false);
       Thread.currentThread().interrupt();
-      throw unavailable(script, "interrupted while waiting for Redis", e);
+      throw unavailable(operation, "interrupted while waiting for Redis", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      if (cause instanceof RedisNoScriptException
-          || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"))) {
-        throw new NoScript(cause);
+      if (cause instanceof RedisCommandExecutionException) {
+        throw new ErrorReply(cause);
       }
-      throw unavailable(script, describe(cause), cause);
+      throw unavailable(operation, describe(cause), cause);
     } catch (CancellationException e) {
-      throw unavailable(script, "the command was cancelled (connection closed?)", e);
+      throw unavailable(operation, "the command was cancelled (connection closed?)", e);
     }
   }
 
-  private StoreUnavailableException unavailable(Script script, String what, Throwable cause) {
+  private StoreUnavailableException unavailable(String operation, String what, Throwable cause) {
     return new StoreUnavailableException(
         "Redis idempotency store (key prefix "
             + keyPrefix
             + ") could not "
-            + script.name()
+            + operation
             + ": "
             + what,
         cause);
@@ -337,12 +423,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     return new IllegalStateException("unexpected reply to the " + operation + " script: " + reply);
   }
 
-  /** A NOSCRIPT answer, handled by sending the script itself. */
-  private static final class NoScript extends Exception {
+  /** An error reply from Redis (NOSCRIPT, a syntax error, WRONGTYPE), for the caller to judge. */
+  private static final class ErrorReply extends Exception {
     private static final long serialVersionUID = 1L;
 
-    NoScript(Throwable cause) {
+    ErrorReply(Throwable cause) {
       super(cause.getMessage(), cause, false, false);
+    }
+
+    boolean isNoScript() {
+      String message = getMessage();
+      return getCause() instanceof RedisNoScriptException
+          || (message != null && message.startsWith("NOSCRIPT"));
     }
   }
 
@@ -362,22 +454,50 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static String text(Object bytes) {
-    return new String((byte[]) bytes, StandardCharsets.US_ASCII);
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Instant millis(Object bytes) {
-    return Instant.ofEpochMilli(Long.parseLong(text(bytes)));
+  private PackedRecord.Parsed parse(StoreKey key, byte[] value) {
+    try {
+      return PackedRecord.parse(value);
+    } catch (PackedRecord.CorruptRecordException e) {
+      throw corrupt(key, e);
+    }
   }
 
-  private static RecordState state(byte[] code) {
-    if (Arrays.equals(code, IN_PROGRESS)) {
-      return RecordState.IN_PROGRESS;
-    }
-    if (Arrays.equals(code, COMPLETED)) {
-      return RecordState.COMPLETED;
-    }
-    throw new IllegalStateException("unknown record state in Redis: " + text(code));
+  private StoreUnavailableException unavailableTime(Throwable cause) {
+    return unavailable("read the server's clock", describe(cause), cause);
+  }
+
+  private IllegalStateException corrupt(StoreKey key, RuntimeException cause) {
+    return new IllegalStateException(
+        "the value under Redis key "
+            + keyPrefix
+            + key.hex()
+            + " is "
+            + cause.getMessage()
+            + "; delete it (purge) if nothing else owns it",
+        cause);
+  }
+
+  private static RecordState state(PackedRecord.Parsed record) {
+    return record.state() == PackedRecord.COMPLETED
+        ? RecordState.COMPLETED
+        : RecordState.IN_PROGRESS;
+  }
+
+  private static IdempotencyRecord completed(
+      StoreKey key, Fingerprint fingerprint, PackedRecord.Parsed record) {
+    return new IdempotencyRecord(
+        key,
+        RecordState.COMPLETED,
+        fingerprint,
+        null,
+        Instant.ofEpochMilli(record.first()),
+        Instant.ofEpochMilli(record.third()),
+        Instant.ofEpochMilli(record.second()),
+        record.tail());
   }
 
   private static WriteResult written(Object reply) {

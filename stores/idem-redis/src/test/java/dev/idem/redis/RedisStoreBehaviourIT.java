@@ -77,6 +77,11 @@ class RedisStoreBehaviourIT {
     return store;
   }
 
+  private static long serverMillis() {
+    java.util.List<String> time = admin.sync().time();
+    return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+  }
+
   private static StoreKey freshKey() {
     return new StoreKey(sha256(UUID.randomUUID().toString()));
   }
@@ -111,8 +116,8 @@ class RedisStoreBehaviourIT {
       StoreKey warm = freshKey();
       store.complete(warm, acquire(warm), "warm".getBytes(StandardCharsets.UTF_8), RETENTION);
       admin.sync().scriptFlush();
-      String acquireSha = dev.idem.redis.internal.Scripts.ACQUIRE.sha1();
-      assertThat(admin.sync().scriptExists(acquireSha)).containsExactly(false);
+      String completeSha = dev.idem.redis.internal.Scripts.COMPLETE.sha1();
+      assertThat(admin.sync().scriptExists(completeSha)).containsExactly(false);
 
       StoreKey key = freshKey();
       LeaseToken token = acquire(key);
@@ -127,8 +132,7 @@ class RedisStoreBehaviourIT {
               admin
                   .sync()
                   .scriptExists(
-                      acquireSha,
-                      dev.idem.redis.internal.Scripts.COMPLETE.sha1(),
+                      completeSha,
                       dev.idem.redis.internal.Scripts.RENEW.sha1(),
                       dev.idem.redis.internal.Scripts.RELEASE.sha1(),
                       dev.idem.redis.internal.Scripts.FIND.sha1()))
@@ -169,14 +173,55 @@ class RedisStoreBehaviourIT {
     }
 
     @Test
-    @DisplayName("a completed record keeps no lease token in Redis")
+    @DisplayName("a completed record keeps no lease token in Redis: header, then the result")
     void completedRecordDropsTheToken() {
       newStore();
       StoreKey key = freshKey();
-      store.complete(key, acquire(key), new byte[] {1}, RETENTION);
+      LeaseToken token = acquire(key);
+      assertThat(admin.sync().get(prefix + key.hex())).startsWith("1N").endsWith(token.value());
+      store.complete(key, token, "done".getBytes(StandardCharsets.UTF_8), RETENTION);
 
-      assertThat(admin.sync().hexists(prefix + key.hex(), "t")).isFalse();
-      assertThat(admin.sync().hget(prefix + key.hex(), "s")).isEqualTo("C");
+      String value = admin.sync().get(prefix + key.hex());
+      assertThat(value).startsWith("1C").endsWith("done").doesNotContain(token.value());
+      assertThat(value).hasSize(dev.idem.redis.internal.PackedRecord.HEADER + 4);
+    }
+
+    @Test
+    @DisplayName(
+        "a foreign value under a record's key is refused with the key named, never misread")
+    void foreignValueIsRefused() {
+      newStore();
+      StoreKey key = freshKey();
+      admin.sync().psetex(prefix + key.hex(), 60_000, "someone else's value");
+
+      assertThatThrownBy(() -> store.acquire(key, fingerprint("a"), LEASE))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(prefix + key.hex())
+          .hasMessageContaining("not an idempotency record of this store");
+      assertThatThrownBy(() -> store.find(key))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not an idempotency record of this store");
+      assertThat(store.purge(key)).isTrue();
+      assertThat(store.acquire(key, fingerprint("a"), LEASE))
+          .isInstanceOf(dev.idem.spi.AcquireResult.Acquired.class);
+    }
+
+    @Test
+    @DisplayName("a claim reports an expiry on the server's clock, never later than Redis's own")
+    void claimExpiryFollowsServerClock() {
+      newStore();
+      StoreKey key = freshKey();
+      long before = serverMillis();
+      dev.idem.spi.AcquireResult.Acquired claim =
+          (dev.idem.spi.AcquireResult.Acquired) store.acquire(key, fingerprint("a"), LEASE);
+      long after = serverMillis();
+
+      // Estimated from a TIME reading, so early by at most that reading's round trip, never late.
+      assertThat(claim.leaseExpiresAt().toEpochMilli())
+          .isBetween(before + LEASE.toMillis() - 200, after + LEASE.toMillis());
+      var found = store.find(key).orElseThrow();
+      assertThat(found.expiresAt()).isAfter(found.createdAt());
+      assertThat(found.createdAt().toEpochMilli()).isBetween(before - 1, after + 1);
     }
   }
 

@@ -3,9 +3,9 @@ package dev.idem.redis.internal;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -26,14 +26,14 @@ public final class Connector implements AutoCloseable {
   private final boolean owned;
   private final String description;
   private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
-  private volatile @Nullable RedisScriptingAsyncCommands<byte[], byte[]> commands;
+  private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
   private boolean closed;
 
   private Connector(
       @Nullable RedisClient client,
       @Nullable RedisClusterClient clusterClient,
       @Nullable StatefulConnection<byte[], byte[]> connection,
-      @Nullable RedisScriptingAsyncCommands<byte[], byte[]> commands,
+      @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands,
       String description) {
     this.client = client;
     this.clusterClient = clusterClient;
@@ -73,8 +73,8 @@ public final class Connector implements AutoCloseable {
    * @throws io.lettuce.core.RedisException if the connection cannot be opened
    * @throws IllegalStateException if the store was closed
    */
-  public RedisScriptingAsyncCommands<byte[], byte[]> commands() {
-    RedisScriptingAsyncCommands<byte[], byte[]> current = commands;
+  public RedisClusterAsyncCommands<byte[], byte[]> commands() {
+    RedisClusterAsyncCommands<byte[], byte[]> current = commands;
     if (current != null) {
       return current;
     }

@@ -6,16 +6,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The Lua scripts, one per transition. Each touches exactly one key (KEYS[1]), so each is atomic on
- * a standalone server and runs on the key's own node in a Cluster.
+ * The Lua scripts for the transitions that are not one native command. Each touches exactly one key
+ * (KEYS[1]), so each is atomic on a standalone server and runs on the key's own node in a Cluster.
  *
- * <p>The record is one hash: {@code s} state ({@code P} in progress, {@code C} completed), {@code
- * f} fingerprint hex, {@code t} lease token (in progress only), {@code c} created-at, {@code e}
- * expires-at, {@code d} completed-at (all epoch milliseconds of the server's clock) and {@code r}
- * the result bytes. The key's own expiry (PEXPIRE, set in the same script) removes it when the
- * lease or retention ends. The fenced writes, find and a takeover also compare {@code e} with the
- * server's TIME, so a lease in its last millisecond (TIME and the expiry clock may differ by one
- * millisecond of rounding) counts as ended: a late write is refused rather than accepted.
+ * <p>The record is one string value in the {@link PackedRecord} layout (read here with {@code
+ * string.sub} at its fixed offsets: state at 2, fingerprint 3–66, times 67–82, 83–98, 99–114, token
+ * or result from 115). The key's own expiry is the lease or the retention: an in-progress record is
+ * live while {@code PTTL} is positive. A lease in its last millisecond ({@code PTTL} 0) counts as
+ * ended, so a late write is refused rather than accepted.
  *
  * <p>Time comes from {@code TIME} on the server, never from the caller, so instances with skewed
  * clocks agree. Scripts that read TIME and then write are replicated by their effects (the default
@@ -32,49 +30,46 @@ public final class Scripts {
 
   /**
    * The fence every write after acquire passes first: the record is in progress, held under the
-   * token in ARGV[1], and its lease has not ended by the server's clock; otherwise the script
-   * answers 0 (lease lost) and changes nothing. Leaves {@code k} and {@code now} for the write.
+   * token in ARGV[1], and its lease has not ended; otherwise the script answers 0 (lease lost) and
+   * changes nothing. Leaves {@code k}, the value {@code v}, its state {@code s} and the lease left
+   * {@code ttl} for the write.
    */
   private static final String FENCED =
-      NOW
-          + """
-          local k = KEYS[1]
-          local h = redis.call('HMGET', k, 's', 't', 'e')
-          if h[1] ~= 'P' or h[2] ~= ARGV[1] or not (now < tonumber(h[3])) then return 0 end
-          """;
+      """
+      local k = KEYS[1]
+      local v = redis.call('GET', k)
+      if not v then return 0 end
+      local s = string.sub(v, 2, 2)
+      if (s ~= 'N' and s ~= 'P') or string.sub(v, 115) ~= ARGV[1] then return 0 end
+      local ttl = redis.call('PTTL', k)
+      if ttl <= 0 then return 0 end
+      """;
 
   /**
-   * ARGV: fingerprint, token, lease millis. Reply: {@code {'A', expiresAt}}, {@code {'P',
-   * millisLeft}}, {@code {'M', state}} or {@code {'C', f, c, e, d, r}}.
-   *
-   * <p>Replays and mismatches do not read TIME: a key that Redis still returns has not reached its
-   * PEXPIRE, which was set in the same script as {@code e} and from an earlier or equal reading of
-   * the same clock, so it is live. That keeps the hot replay path to one HMGET.
+   * After {@link #FENCED} and {@link #NOW}: the record's created-at. A SET NX claim ('N') stored
+   * its lease, and its TTL has not been touched since (renew rewrites it as 'P'), so it was created
+   * at its expiry minus the lease; never later than now, whatever the millisecond rounding.
    */
-  public static final Script ACQUIRE =
+  private static final String CREATED =
+      """
+      local created = tonumber(string.sub(v, 67, 82))
+      if s == 'N' then created = math.min(now, now + ttl - created) end
+      """;
+
+  /**
+   * The claim for servers older than 7.0, where SET cannot combine NX and GET; answers like that
+   * command. ARGV: the claim's value, lease millis. Reply: the existing value, or nil when it set.
+   */
+  public static final Script CLAIM =
       new Script(
           "acquire",
-          ScriptOutputType.MULTI,
+          ScriptOutputType.VALUE,
           """
-          local k = KEYS[1]
-          local h = redis.call('HMGET', k, 's', 'f', 'e', 'c', 'd', 'r')
-          if h[1] then
-            if h[2] ~= ARGV[1] then return {'M', h[1]} end
-            if h[1] == 'C' then return {'C', h[2], h[4], h[3], h[5], h[6]} end
-          end
-          """
-              + NOW
-              + """
-              if h[1] then
-                local e = tonumber(h[3])
-                if now < e then return {'P', e - now} end
-                redis.call('DEL', k)
-              end
-              local lease = tonumber(ARGV[3])
-              redis.call('HSET', k, 's', 'P', 'f', ARGV[1], 't', ARGV[2], 'c', now, 'e', now + lease)
-              redis.call('PEXPIRE', k, lease)
-              return {'A', now + lease}
-              """);
+          local v = redis.call('GET', KEYS[1])
+          if v then return v end
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return false
+          """);
 
   /** ARGV: token, result, retention millis. Reply: 1 applied, 0 lease lost. */
   public static final Script COMPLETE =
@@ -82,24 +77,36 @@ public final class Scripts {
           "complete",
           ScriptOutputType.INTEGER,
           FENCED
+              + NOW
+              + CREATED
               + """
               local retention = tonumber(ARGV[3])
-              redis.call('HSET', k, 's', 'C', 'd', now, 'e', now + retention, 'r', ARGV[2])
-              redis.call('HDEL', k, 't')
-              redis.call('PEXPIRE', k, retention)
+              redis.call('SET', k, '1C' .. string.sub(v, 3, 66)
+                .. string.format('%016d%016d%016d', created, now, now + retention) .. ARGV[2],
+                'PX', retention)
               return 1
               """);
 
-  /** ARGV: token, lease millis. Reply: 1 applied, 0 lease lost. */
+  /**
+   * ARGV: token, lease millis. Reply: 1 applied, 0 lease lost. A SET NX claim is rewritten with its
+   * created-at, which the new TTL would no longer give; otherwise only the TTL moves.
+   */
   public static final Script RENEW =
       new Script(
           "renew",
           ScriptOutputType.INTEGER,
           FENCED
               + """
-              local lease = tonumber(ARGV[2])
-              redis.call('HSET', k, 'e', now + lease)
-              redis.call('PEXPIRE', k, lease)
+              if s == 'P' then
+                redis.call('PEXPIRE', k, ARGV[2])
+                return 1
+              end
+              """
+              + NOW
+              + CREATED
+              + """
+              redis.call('SET', k, '1P' .. string.sub(v, 3, 66) .. string.format('%016d', created)
+                .. string.rep('0', 32) .. ARGV[1], 'PX', ARGV[2])
               return 1
               """);
 
@@ -123,30 +130,32 @@ public final class Scripts {
       new Script(
           "purge",
           ScriptOutputType.INTEGER,
-          NOW
-              + """
-              local e = redis.call('HGET', KEYS[1], 'e')
-              if not e then return 0 end
-              redis.call('DEL', KEYS[1])
-              if now < tonumber(e) then return 1 end
-              return 0
-              """);
+          """
+          local ttl = redis.call('PTTL', KEYS[1])
+          if ttl == -2 then return 0 end
+          redis.call('DEL', KEYS[1])
+          if ttl == 0 then return 0 end
+          return 1
+          """);
 
   /**
-   * No ARGV. Reply: {@code {}} when absent or expired, else {@code {s, f, t, c, e, d, r}} with
-   * {@code ''} for the fields the state does not have. A script rather than HGETALL so the liveness
-   * check uses the server's clock like the writes do.
+   * No ARGV. Reply: {@code {}} when absent or in its last millisecond, else {@code {value, pttl,
+   * now}}: the in-progress record's expiry is {@code now + pttl}, and a SET NX claim's created-at
+   * is derived from it.
    */
   public static final Script FIND =
       new Script(
           "find",
           ScriptOutputType.MULTI,
-          NOW
+          """
+          local v = redis.call('GET', KEYS[1])
+          if not v then return {} end
+          local ttl = redis.call('PTTL', KEYS[1])
+          if ttl == 0 or ttl == -2 then return {} end
+          """
+              + NOW
               + """
-              local h = redis.call('HMGET', KEYS[1], 's', 'f', 't', 'c', 'e', 'd', 'r')
-              if not h[1] or not (now < tonumber(h[5])) then return {} end
-              for i = 1, 7 do if not h[i] then h[i] = '' end end
-              return h
+              return {v, ttl, now}
               """);
 
   /** One script with its SHA-1, computed here so that the first call can already be EVALSHA. */
