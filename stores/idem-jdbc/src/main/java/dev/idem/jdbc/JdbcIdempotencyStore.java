@@ -68,6 +68,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /** The default number of rows one sweep statement deletes at most. */
   public static final int DEFAULT_SWEEP_BATCH_SIZE = 1_000;
 
+  /** Tries of the create-on-start DDL when instances starting together race on it. */
+  private static final int DDL_ATTEMPTS = 5;
+
   private static final System.Logger LOG = System.getLogger(JdbcIdempotencyStore.class.getName());
 
   private final SqlStore sql;
@@ -416,11 +419,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             if (!c.getAutoCommit()) {
               c.setAutoCommit(true);
             }
-            try (Statement s = c.createStatement()) {
-              for (String ddl : resolved.ddl(tableName)) {
-                s.execute(ddl);
-              }
-            }
+            createTable(c, resolved.ddl(tableName));
           }
         } catch (SQLException e) {
           throw SqlErrors.translate(
@@ -430,6 +429,45 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         }
       }
       return new JdbcIdempotencyStore(this, resolved);
+    }
+
+    /**
+     * Runs the DDL, tolerating instances that start together: on PostgreSQL two concurrent {@code
+     * CREATE … IF NOT EXISTS} can both miss the object and one then fails on the catalog's unique
+     * index. The statements are idempotent, so the loser runs them again once the winner is done.
+     */
+    private static void createTable(Connection c, List<String> ddl) throws SQLException {
+      for (int attempt = 1; ; attempt++) {
+        try (Statement s = c.createStatement()) {
+          for (String statement : ddl) {
+            s.execute(statement);
+          }
+          return;
+        } catch (SQLException e) {
+          if (attempt >= DDL_ATTEMPTS || !isConcurrentCreation(e)) {
+            throw e;
+          }
+          try {
+            Thread.sleep(25L * attempt);
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+        }
+      }
+    }
+
+    /**
+     * PostgreSQL: unique_violation (on pg_type / pg_class), duplicate_table, duplicate_object. H2
+     * reports the same race as a general error whose message says the object already exists.
+     */
+    private static boolean isConcurrentCreation(SQLException e) {
+      String state = e.getSQLState();
+      String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+      return "23505".equals(state)
+          || "42P07".equals(state)
+          || "42710".equals(state)
+          || message.contains("already exists");
     }
 
     private static JdbcDialect detect(@Nullable String product) {

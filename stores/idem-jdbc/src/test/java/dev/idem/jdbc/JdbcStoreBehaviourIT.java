@@ -119,6 +119,42 @@ class JdbcStoreBehaviourIT {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
+  @DisplayName("instances starting together may all create the table")
+  void concurrentCreateOnStart(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    String table = "idem_race_" + Long.toHexString(System.nanoTime());
+    int instances = 6;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(instances);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(instances);
+    try {
+      List<java.util.concurrent.Future<JdbcIdempotencyStore>> started = new ArrayList<>();
+      for (int i = 0; i < instances; i++) {
+        started.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return JdbcIdempotencyStore.builder()
+                      .dataSource(db.dataSource)
+                      .tableName(table)
+                      .createTable(true)
+                      .build();
+                }));
+      }
+      for (java.util.concurrent.Future<JdbcIdempotencyStore> store : started) {
+        try (JdbcIdempotencyStore built = store.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          assertThat(built.acquire(freshKey(), fingerprint(), LEASE))
+              .isInstanceOf(AcquireResult.Acquired.class);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      TestDatabase.execute(db.dataSource, "DROP TABLE IF EXISTS " + table);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
   @DisplayName("the sweeper deletes only expired records, in bounded batches")
   void sweeperDeletesOnlyExpired(TestDatabase database) throws SQLException {
     TestDatabase.Isolated db = db(database);
