@@ -6,6 +6,6 @@ public final class LeaseTokens {
 
   /** A fresh 22-character token. */
   public static String next() {
-    return Drbg.current().nextBase64Url(16);
+    return Drbg.current().nextBase64Url128();
   }
 }
