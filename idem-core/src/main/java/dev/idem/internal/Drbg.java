@@ -37,8 +37,6 @@ public final class Drbg {
   private static final byte[] BASE64URL =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final char[] BASE64URL_CHARS =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray();
   static final long RESEED_BYTES = 1L << 24;
   static final long RESEED_NANOS = 300_000_000_000L;
 
@@ -143,36 +141,19 @@ public final class Drbg {
     LONGS.set(buffer, at, 0L);
     LONGS.set(buffer, at + 8, 0L);
     position = at + 16;
-    // Encoded from two longs, and built by string concatenation: the JDK sizes and fills one
-    // array and wraps it, where new String(byte[]) would allocate and copy a second one. Together
-    // about a third faster than a byte loop into an array (idem-bench, KeyGenerationBenchmark).
-    return ""
-        + sextet(high, 58)
-        + sextet(high, 52)
-        + sextet(high, 46)
-        + sextet(high, 40)
-        + sextet(high, 34)
-        + sextet(high, 28)
-        + sextet(high, 22)
-        + sextet(high, 16)
-        + sextet(high, 10)
-        + sextet(high, 4)
-        + BASE64URL_CHARS[(int) (((high & 0xF) << 2) | (low >>> 62))]
-        + sextet(low, 56)
-        + sextet(low, 50)
-        + sextet(low, 44)
-        + sextet(low, 38)
-        + sextet(low, 32)
-        + sextet(low, 26)
-        + sextet(low, 20)
-        + sextet(low, 14)
-        + sextet(low, 8)
-        + sextet(low, 2)
-        + BASE64URL_CHARS[((int) low & 0x3) << 4];
-  }
-
-  private static char sextet(long bits, int shift) {
-    return BASE64URL_CHARS[(int) (bits >>> shift) & 0x3F];
+    // From two longs: 22 shifts and table lookups instead of a byte loop. Not string concatenation,
+    // which measured faster alone but, inlined into a caller, can exceed the JIT's inlining budget
+    // and then runs several times slower (LeaseToken.random: 25 ns -> 200 ns).
+    byte[] out = new byte[22];
+    for (int i = 0; i < 10; i++) {
+      out[i] = BASE64URL[(int) (high >>> (58 - 6 * i)) & 0x3F];
+    }
+    out[10] = BASE64URL[(int) (((high & 0xF) << 2) | (low >>> 62))];
+    for (int i = 0; i < 10; i++) {
+      out[11 + i] = BASE64URL[(int) (low >>> (56 - 6 * i)) & 0x3F];
+    }
+    out[21] = BASE64URL[((int) low & 0x3) << 4];
+    return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** A uniformly random long. */
