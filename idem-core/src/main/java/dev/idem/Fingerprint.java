@@ -1,5 +1,6 @@
 package dev.idem;
 
+import dev.idem.internal.CharClasses;
 import java.security.MessageDigest;
 import java.util.Objects;
 
@@ -28,12 +29,10 @@ public record Fingerprint(String hex) {
       throw new IllegalArgumentException(
           "a fingerprint is " + HEX_LENGTH + " lowercase hex characters, got " + hex.length());
     }
-    for (int i = 0; i < HEX_LENGTH; i++) {
-      char c = hex.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        throw new IllegalArgumentException(
-            "a fingerprint is lowercase hex; character at position " + i + " is not");
-      }
+    int invalid = CharClasses.firstNonLowerHex(hex);
+    if (invalid >= 0) {
+      throw new IllegalArgumentException(
+          "a fingerprint is lowercase hex; character at position " + invalid + " is not");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.idem.spi;
 
+import dev.idem.internal.CharClasses;
 import dev.idem.internal.LeaseTokens;
 import java.util.Objects;
 
@@ -32,17 +33,8 @@ public record LeaseToken(String value) {
       throw new IllegalArgumentException(
           "a lease token is 1 to " + MAX_LENGTH + " characters, got " + value.length());
     }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      boolean urlSafe =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      if (!urlSafe) {
-        throw new IllegalArgumentException("a lease token is [A-Za-z0-9_-] only");
-      }
+    if (!CharClasses.isUrlSafe(value)) {
+      throw new IllegalArgumentException("a lease token is [A-Za-z0-9_-] only");
     }
   }
 }
