@@ -1,6 +1,8 @@
 package dev.idem.spi;
 
+import dev.idem.internal.CharClasses;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identity of a record as a store sees it: a lowercase hex digest (SHA-256 or HMAC-SHA-256) of
@@ -22,13 +24,31 @@ public record StoreKey(String hex) {
       throw new IllegalArgumentException(
           "a store key is " + LENGTH + " lowercase hex characters, got " + hex.length());
     }
-    for (int i = 0; i < LENGTH; i++) {
-      char c = hex.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        throw new IllegalArgumentException(
-            "a store key is lowercase hex; character at position " + i + " is not");
-      }
+    int invalid = CharClasses.firstNonLowerHex(hex);
+    if (invalid >= 0) {
+      throw new IllegalArgumentException(
+          "a store key is lowercase hex; character at position " + invalid + " is not");
     }
+  }
+
+  /** Equal when the digests are. */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof StoreKey other && hex.equals(other.hex);
+  }
+
+  /**
+   * Folded from the last 64 bits of the digest. A digest is uniformly distributed, so this hashes
+   * as well as {@link String#hashCode()}, which on JDK 17 is a 64-step multiply chain over a string
+   * no one has hashed yet (every store key is freshly computed).
+   */
+  @Override
+  public int hashCode() {
+    long bits = 0;
+    for (int i = LENGTH - 16; i < LENGTH; i++) {
+      bits = (bits << 4) | Character.digit(hex.charAt(i), 16);
+    }
+    return (int) (bits ^ (bits >>> 32));
   }
 
   /** Same as {@link #hex()}. */
