@@ -17,47 +17,92 @@ public final class KeyDigester {
   private static final byte[] DOMAIN = "idem-key-v1\0".getBytes(StandardCharsets.US_ASCII);
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private final ThreadLocal<MessageDigest> sha256;
-  private final @Nullable ThreadLocal<Mac> hmac;
+  private static final int SCRATCH_BYTES = 512;
+
+  private final ThreadLocal<Scratch> scratch;
 
   /** A digester using HMAC-SHA-256 under {@code secret}, or SHA-256 when it is null. */
   public KeyDigester(byte @Nullable [] secret) {
-    this.sha256 = ThreadLocal.withInitial(() -> newSha256());
-    if (secret == null) {
-      this.hmac = null;
-    } else {
-      byte[] copy = secret.clone();
-      this.hmac = ThreadLocal.withInitial(() -> newHmac(copy));
+    byte[] copy = secret == null ? null : secret.clone();
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(copy));
+  }
+
+  /** One thread's hash function and buffers: a digest then allocates only its result. */
+  private static final class Scratch {
+    final @Nullable MessageDigest sha256;
+    final @Nullable Mac hmac;
+    final byte[] input = new byte[SCRATCH_BYTES];
+    final byte[] digest = new byte[32];
+
+    Scratch(byte @Nullable [] secret) {
+      this.sha256 = secret == null ? newSha256() : null;
+      this.hmac = secret == null ? null : newHmac(secret);
+    }
+
+    void update(byte[] bytes, int offset, int length) {
+      if (hmac != null) {
+        hmac.update(bytes, offset, length);
+      } else {
+        sha256.update(bytes, offset, length);
+      }
+    }
+
+    byte[] finish() {
+      try {
+        if (hmac != null) {
+          hmac.doFinal(digest, 0);
+        } else {
+          sha256.digest(digest, 0, digest.length);
+        }
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("a 32-byte buffer holds a SHA-256 digest", e);
+      }
+      return digest;
     }
   }
 
   /** The store key for (scope, key). */
   public StoreKey digest(String scope, String key) {
-    byte[] scopeBytes = scope.getBytes(StandardCharsets.UTF_8);
-    byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-    byte[] length = {
-      (byte) (scopeBytes.length >>> 24),
-      (byte) (scopeBytes.length >>> 16),
-      (byte) (scopeBytes.length >>> 8),
-      (byte) scopeBytes.length
-    };
-    byte[] digest;
-    if (hmac != null) {
-      Mac mac = hmac.get();
-      mac.update(DOMAIN);
-      mac.update(length);
-      mac.update(scopeBytes);
-      mac.update(keyBytes);
-      digest = mac.doFinal();
+    Scratch state = scratch.get();
+    byte[] input = state.input;
+    int scopeAt = DOMAIN.length + 4;
+    int keyAt = scopeAt + scope.length();
+    int end = keyAt + key.length();
+    // Keys are ASCII (every key policy says so) and scopes nearly always are: one framed buffer
+    // and one update then, instead of two encoded copies and four updates.
+    if (end <= input.length && copyAscii(scope, input, scopeAt) && copyAscii(key, input, keyAt)) {
+      System.arraycopy(DOMAIN, 0, input, 0, DOMAIN.length);
+      putLength(input, DOMAIN.length, scope.length());
+      state.update(input, 0, end);
     } else {
-      MessageDigest md = sha256.get();
-      md.update(DOMAIN);
-      md.update(length);
-      md.update(scopeBytes);
-      md.update(keyBytes);
-      digest = md.digest();
+      byte[] scopeBytes = scope.getBytes(StandardCharsets.UTF_8);
+      byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+      state.update(DOMAIN, 0, DOMAIN.length);
+      byte[] length = new byte[4];
+      putLength(length, 0, scopeBytes.length);
+      state.update(length, 0, 4);
+      state.update(scopeBytes, 0, scopeBytes.length);
+      state.update(keyBytes, 0, keyBytes.length);
     }
-    return new StoreKey(hex(digest));
+    return new StoreKey(hex(state.finish()));
+  }
+
+  /** Copies {@code s} as bytes when it is all ASCII (then UTF-8 is the same bytes). */
+  private static boolean copyAscii(String s, byte[] out, int at) {
+    int nonAscii = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      nonAscii |= c >>> 7;
+      out[at + i] = (byte) c;
+    }
+    return nonAscii == 0;
+  }
+
+  private static void putLength(byte[] out, int at, int length) {
+    out[at] = (byte) (length >>> 24);
+    out[at + 1] = (byte) (length >>> 16);
+    out[at + 2] = (byte) (length >>> 8);
+    out[at + 3] = (byte) length;
   }
 
   private static String hex(byte[] bytes) {

@@ -318,6 +318,42 @@ class IdempotencyEngineTest {
     }
 
     @Test
+    @DisplayName(
+        "the store key is the documented digest, so records stay reachable across versions")
+    void storeKeyIsTheDocumentedDigest() throws Exception {
+      byte[] secret = "an operator secret of at least 32 bytes".getBytes(StandardCharsets.UTF_8);
+      Idempotency plain = engine();
+      Idempotency keyed = engine(Idempotency.builder().store(store).keyDigestSecret(secret));
+      String longKey = "k".repeat(600); // past any per-thread buffer
+      String[][] cases = {
+        {"", KEY}, {"tenant-a", KEY}, {"t\u00e9nant-\u00fc", KEY}, {"t", longKey}
+      };
+
+      for (String[] c : cases) {
+        byte[] framed = framed(c[0], c[1]);
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+        hmac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+
+        assertThat(plain.storeKey(c[0], c[1]).hex())
+            .isEqualTo(java.util.HexFormat.of().formatHex(sha256.digest(framed)));
+        assertThat(keyed.storeKey(c[0], c[1]).hex())
+            .isEqualTo(java.util.HexFormat.of().formatHex(hmac.doFinal(framed)));
+      }
+    }
+
+    /** "idem-key-v1", NUL, the scope's UTF-8 length (4 bytes, big-endian), scope, key. */
+    private static byte[] framed(String scope, String key) {
+      byte[] scopeBytes = scope.getBytes(StandardCharsets.UTF_8);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.writeBytes("idem-key-v1\0".getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(scopeBytes.length).array());
+      out.writeBytes(scopeBytes);
+      out.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+      return out.toByteArray();
+    }
+
+    @Test
     @DisplayName("find applies the scope")
     void findAppliesScope() {
       Idempotency idempotency = engine();
