@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -34,27 +35,54 @@ import org.jspecify.annotations.Nullable;
  * means the bound is too small for the retention and traffic, and retries of evicted keys would run
  * again.
  *
- * <p>Thread-safe: every operation is atomic under one lock.
+ * <p>Thread-safe: every operation on a key is atomic. Records are spread over independently locked
+ * segments by their key, so callers on different keys rarely wait for each other. Least recently
+ * used is exact in a store of fewer than {@value #RECORDS_PER_SEGMENT} records and per segment
+ * above that: the record evicted is the least recently used of its segment, a random sixteenth or
+ * more of the store.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** The default bound on stored records. */
   public static final int DEFAULT_MAXIMUM_SIZE = 100_000;
 
+  /** Below this many records per segment the store keeps a single segment (exact LRU). */
+  static final int RECORDS_PER_SEGMENT = 4096;
+
+  private static final int MAX_SEGMENTS = 16;
   // Full sweeps at the bound cost O(n); this spaces them out when they keep finding nothing.
   private static final long SWEEP_BACKOFF_MILLIS = 1_000;
 
   private final Clock clock;
   private final int maximumSize;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final LinkedHashMap<StoreKey, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+  private final Segment[] segments;
+  private final AtomicInteger size = new AtomicInteger();
   private final AtomicLong forcedEvictions = new AtomicLong();
   private final AtomicLong expiredRemovals = new AtomicLong();
-  private long nextSweepAllowedAt = Long.MIN_VALUE;
 
   private InMemoryIdempotencyStore(Builder builder) {
     this.clock = builder.clock;
     this.maximumSize = builder.maximumSize;
+    int count =
+        Math.min(
+            MAX_SEGMENTS, Integer.highestOneBit(Math.max(1, maximumSize / RECORDS_PER_SEGMENT)));
+    this.segments = new Segment[count];
+    for (int i = 0; i < count; i++) {
+      segments[i] = new Segment();
+    }
+  }
+
+  /** One independently locked share of the records, in least-recently-used order. */
+  private static final class Segment {
+    final ReentrantLock lock = new ReentrantLock();
+    final LinkedHashMap<StoreKey, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    long nextSweepAllowedAt = Long.MIN_VALUE;
+  }
+
+  private Segment segmentFor(StoreKey key) {
+    int hash = key.hashCode();
+    // The high bits: HashMap indexes each segment's table with the low ones.
+    return segments[(hash ^ (hash >>> 16)) >>> 16 & (segments.length - 1)];
   }
 
   /** A store with the system UTC clock and {@value #DEFAULT_MAXIMUM_SIZE} records at most. */
@@ -107,16 +135,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
     long leaseMillis = positiveMillis(lease, "lease");
-    lock.lock();
+    Segment segment = segmentFor(key);
+    segment.lock.lock();
     try {
       long now = clock.millis();
-      Entry entry = liveEntry(key, now);
+      Entry entry = liveEntry(segment, key, now);
       if (entry == null) {
-        makeRoom(now);
+        makeRoom(segment, now);
         LeaseToken token = LeaseToken.random();
         long expiresAt = now + leaseMillis;
-        entries.put(
+        segment.entries.put(
             key, new Entry(RecordState.IN_PROGRESS, fingerprint, token, now, expiresAt, 0, null));
+        size.incrementAndGet();
         return new AcquireResult.Acquired(token, Instant.ofEpochMilli(expiresAt));
       }
       if (!entry.fingerprint().equals(fingerprint)) {
@@ -127,7 +157,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       }
       return new AcquireResult.InProgress(Duration.ofMillis(entry.expiresAtMillis() - now));
     } finally {
-      lock.unlock();
+      segment.lock.unlock();
     }
   }
 
@@ -138,14 +168,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(result, "result");
     long retentionMillis = positiveMillis(retention, "retention");
     byte[] copy = result.clone();
-    lock.lock();
+    Segment segment = segmentFor(key);
+    segment.lock.lock();
     try {
       long now = clock.millis();
-      Entry entry = entries.get(key);
+      Entry entry = segment.entries.get(key);
       if (entry == null || !entry.heldBy(token, now)) {
         return WriteResult.LEASE_LOST;
       }
-      entries.put(
+      segment.entries.put(
           key,
           new Entry(
               RecordState.COMPLETED,
@@ -157,7 +188,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
               copy));
       return WriteResult.APPLIED;
     } finally {
-      lock.unlock();
+      segment.lock.unlock();
     }
   }
 
@@ -166,14 +197,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     long leaseMillis = positiveMillis(lease, "lease");
-    lock.lock();
+    Segment segment = segmentFor(key);
+    segment.lock.lock();
     try {
       long now = clock.millis();
-      Entry entry = entries.get(key);
+      Entry entry = segment.entries.get(key);
       if (entry == null || !entry.heldBy(token, now)) {
         return WriteResult.LEASE_LOST;
       }
-      entries.put(
+      segment.entries.put(
           key,
           new Entry(
               RecordState.IN_PROGRESS,
@@ -185,7 +217,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
               null));
       return WriteResult.APPLIED;
     } finally {
-      lock.unlock();
+      segment.lock.unlock();
     }
   }
 
@@ -193,39 +225,46 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public WriteResult release(StoreKey key, LeaseToken token) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
-    lock.lock();
+    Segment segment = segmentFor(key);
+    segment.lock.lock();
     try {
-      Entry entry = entries.get(key);
+      Entry entry = segment.entries.get(key);
       if (entry == null || !entry.heldBy(token, clock.millis())) {
         return WriteResult.LEASE_LOST;
       }
-      entries.remove(key);
+      remove(segment, key);
       return WriteResult.APPLIED;
     } finally {
-      lock.unlock();
+      segment.lock.unlock();
     }
   }
 
   @Override
   public boolean purge(StoreKey key) {
     Objects.requireNonNull(key, "key");
-    lock.lock();
+    Segment segment = segmentFor(key);
+    segment.lock.lock();
     try {
-      return liveEntry(key, clock.millis()) != null && entries.remove(key) != null;
+      if (liveEntry(segment, key, clock.millis()) == null) {
+        return false;
+      }
+      remove(segment, key);
+      return true;
     } finally {
-      lock.unlock();
+      segment.lock.unlock();
     }
   }
 
   @Override
   public Optional<IdempotencyRecord> find(StoreKey key) {
     Objects.requireNonNull(key, "key");
-    lock.lock();
+    Segment segment = segmentFor(key);
+    segment.lock.lock();
     try {
-      Entry entry = liveEntry(key, clock.millis());
+      Entry entry = liveEntry(segment, key, clock.millis());
       return entry == null ? Optional.empty() : Optional.of(entry.toRecord(key));
     } finally {
-      lock.unlock();
+      segment.lock.unlock();
     }
   }
 
@@ -235,46 +274,57 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * @return how many records were removed
    */
   public int sweep() {
-    lock.lock();
-    try {
-      return sweepExpired(clock.millis());
-    } finally {
-      lock.unlock();
+    int removed = 0;
+    for (Segment segment : segments) {
+      segment.lock.lock();
+      try {
+        removed += sweepExpired(segment, clock.millis());
+      } finally {
+        segment.lock.unlock();
+      }
     }
+    return removed;
   }
 
   /** A snapshot of the store's counters. */
   public Stats stats() {
-    lock.lock();
-    try {
-      return new Stats(entries.size(), maximumSize, forcedEvictions.get(), expiredRemovals.get());
-    } finally {
-      lock.unlock();
-    }
+    return new Stats(size.get(), maximumSize, forcedEvictions.get(), expiredRemovals.get());
   }
 
-  private @Nullable Entry liveEntry(StoreKey key, long now) {
-    Entry entry = entries.get(key);
+  private @Nullable Entry liveEntry(Segment segment, StoreKey key, long now) {
+    Entry entry = segment.entries.get(key);
     if (entry != null && entry.expiredAt(now)) {
-      entries.remove(key);
+      remove(segment, key);
       expiredRemovals.incrementAndGet();
       return null;
     }
     return entry;
   }
 
-  private void makeRoom(long now) {
-    if (entries.size() < maximumSize) {
+  private void remove(Segment segment, StoreKey key) {
+    segment.entries.remove(key);
+    size.decrementAndGet();
+  }
+
+  /**
+   * Makes room for one record in {@code segment} when the store is at its bound: expired records
+   * first, then this segment's least recently used. A segment that has nothing left to evict lets
+   * the store exceed its bound by that one record rather than reach into another segment under this
+   * one's lock.
+   */
+  private void makeRoom(Segment segment, long now) {
+    if (size.get() < maximumSize) {
       return;
     }
-    if (now >= nextSweepAllowedAt) {
-      int removed = sweepExpired(now);
-      nextSweepAllowedAt = removed > 0 ? now : now + SWEEP_BACKOFF_MILLIS;
+    if (now >= segment.nextSweepAllowedAt) {
+      int removed = sweepExpired(segment, now);
+      segment.nextSweepAllowedAt = removed > 0 ? now : now + SWEEP_BACKOFF_MILLIS;
     }
-    Iterator<Map.Entry<StoreKey, Entry>> eldestFirst = entries.entrySet().iterator();
-    while (entries.size() >= maximumSize && eldestFirst.hasNext()) {
+    Iterator<Map.Entry<StoreKey, Entry>> eldestFirst = segment.entries.entrySet().iterator();
+    while (size.get() >= maximumSize && eldestFirst.hasNext()) {
       Entry eldest = eldestFirst.next().getValue();
       eldestFirst.remove();
+      size.decrementAndGet();
       if (eldest.expiredAt(now)) {
         expiredRemovals.incrementAndGet();
       } else {
@@ -283,14 +333,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  private int sweepExpired(long now) {
+  private int sweepExpired(Segment segment, long now) {
     int removed = 0;
-    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Entry> it = segment.entries.values().iterator(); it.hasNext(); ) {
       if (it.next().expiredAt(now)) {
         it.remove();
         removed++;
       }
     }
+    size.addAndGet(-removed);
     expiredRemovals.addAndGet(removed);
     return removed;
   }
@@ -305,7 +356,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   @Override
   public String toString() {
-    return "InMemoryIdempotencyStore[maximumSize=" + maximumSize + "]";
+    return "InMemoryIdempotencyStore[maximumSize="
+        + maximumSize
+        + ", segments="
+        + segments.length
+        + "]";
   }
 
   /**

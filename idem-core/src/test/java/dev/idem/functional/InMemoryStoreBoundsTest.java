@@ -80,6 +80,34 @@ class InMemoryStoreBoundsTest {
   }
 
   @Test
+  @DisplayName("a store large enough for several segments keeps the same bound, exactly")
+  void segmentedStoreKeepsTheBound() {
+    int bound = 4 * 4096; // four segments
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder().clock(clock).maximumSize(bound).build();
+    for (int i = 0; i < bound; i++) {
+      complete(store, i);
+    }
+    assertThat(store.stats().forcedEvictions()).isZero();
+    assertThat(store.stats().size()).isEqualTo(bound);
+
+    for (int i = bound; i < bound + 100; i++) {
+      complete(store, i);
+    }
+
+    assertThat(store.stats().forcedEvictions()).isEqualTo(100);
+    assertThat(store.stats().size()).isEqualTo(bound);
+    int present = 0;
+    for (int i = 0; i < bound + 100; i++) {
+      present += store.find(key(i)).isPresent() ? 1 : 0;
+    }
+    assertThat(present).isEqualTo(bound);
+    for (int i = bound; i < bound + 100; i++) {
+      assertThat(store.find(key(i))).as("the newest records stay").isPresent();
+    }
+  }
+
+  @Test
   @DisplayName("sweep removes expired records and reports how many")
   void sweepRemovesExpired() {
     InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
