@@ -29,14 +29,29 @@ final class Claim implements ExecutionContext {
       StoreKey key,
       LeaseToken token,
       Duration lease,
-      Duration renewEvery) {
+      Duration renewEvery,
+      long claimedNanos) {
     this.store = store;
     this.observer = observer;
     this.key = key;
     this.token = token;
     this.lease = lease;
     this.renewEveryNanos = renewEvery.toNanos();
-    this.lastRenewedNanos = System.nanoTime();
+    this.lastRenewedNanos = claimedNanos;
+  }
+
+  /**
+   * The key's hash: the heartbeat keeps claims in a hash set, and an identity hash would cost a
+   * compare-and-swap on the object header for every claim. Equality stays identity.
+   */
+  @Override
+  public int hashCode() {
+    return key.hashCode();
+  }
+
+  @Override
+  public boolean equals(@org.jspecify.annotations.Nullable Object o) {
+    return this == o;
   }
 
   @Override

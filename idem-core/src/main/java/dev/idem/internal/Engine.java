@@ -39,6 +39,7 @@ public final class Engine implements Idempotency {
   private final Duration retention;
   private final Duration lease;
   private final Duration heartbeatInterval;
+  private final Duration defaultRenewEvery;
   private final Duration maxWait;
   private final StoreFailurePolicy storeFailurePolicy;
   private final IdempotencyObserver observer;
@@ -53,6 +54,7 @@ public final class Engine implements Idempotency {
     this.retention = settings.retention();
     this.lease = settings.lease();
     this.heartbeatInterval = settings.heartbeatInterval();
+    this.defaultRenewEvery = renewEvery(lease);
     this.maxWait = settings.maxWait();
     this.storeFailurePolicy = settings.storeFailurePolicy();
     this.observer = settings.observer();
@@ -95,7 +97,7 @@ public final class Engine implements Idempotency {
       }
       if (acquired instanceof AcquireResult.Acquired claim) {
         observer.onOutcome(OutcomeType.EXECUTED, System.nanoTime() - started);
-        return run(storeKey, claim.token(), claimLease, claimRetention, codec, operation);
+        return run(storeKey, claim.token(), claimLease, claimRetention, codec, operation, started);
       }
       if (acquired instanceof AcquireResult.Completed completed) {
         observer.onOutcome(OutcomeType.REPLAYED, System.nanoTime() - started);
@@ -122,10 +124,10 @@ public final class Engine implements Idempotency {
       Duration claimLease,
       Duration claimRetention,
       ResultCodec<T> codec,
-      Operation<T> operation) {
-    // Integer nanos: Duration.dividedBy goes through BigDecimal, a measurable cost per call.
-    Duration renewEvery = min(heartbeatInterval, Duration.ofNanos(claimLease.toNanos() / 3));
-    Claim claim = new Claim(store, observer, storeKey, token, claimLease, renewEvery);
+      Operation<T> operation,
+      long claimedNanos) {
+    Duration renewEvery = claimLease == lease ? defaultRenewEvery : renewEvery(claimLease);
+    Claim claim = new Claim(store, observer, storeKey, token, claimLease, renewEvery, claimedNanos);
     heartbeat.register(claim);
     T value;
     byte[] encoded;
@@ -279,6 +281,12 @@ public final class Engine implements Idempotency {
   private static Duration wholeSecondsAtLeastOne(Duration duration) {
     long seconds = (duration.toMillis() + 999) / 1000;
     return Duration.ofSeconds(Math.max(1, seconds));
+  }
+
+  /** Renewal at a third of the lease (or the heartbeat interval, if sooner). */
+  private Duration renewEvery(Duration claimLease) {
+    // Integer nanos: Duration.dividedBy goes through BigDecimal, a measurable cost per call.
+    return min(heartbeatInterval, Duration.ofNanos(claimLease.toNanos() / 3));
   }
 
   private static Duration min(Duration a, Duration b) {
