@@ -38,17 +38,19 @@ public record StoreKey(String hex) {
   }
 
   /**
-   * Folded from the last 64 bits of the digest. A digest is uniformly distributed, so this hashes
-   * as well as {@link String#hashCode()}, which on JDK 17 is a 64-step multiply chain over a string
-   * no one has hashed yet (every store key is freshly computed).
+   * The digest's last 32 bits. A digest is uniformly distributed, so they hash as well as {@link
+   * String#hashCode()}, which on JDK 17 is a 64-step multiply chain over a string no one has hashed
+   * yet (every store key is freshly computed).
    */
   @Override
   public int hashCode() {
-    long bits = 0;
-    for (int i = LENGTH - 16; i < LENGTH; i++) {
-      bits = (bits << 4) | Character.digit(hex.charAt(i), 16);
+    int hash = 0;
+    for (int i = LENGTH - 8; i < LENGTH; i++) {
+      char c = hex.charAt(i);
+      // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low nibble, plus 9 for a letter.
+      hash = (hash << 4) | ((c & 0xF) + 9 * (c >>> 6));
     }
-    return (int) (bits ^ (bits >>> 32));
+    return hash;
   }
 
   /** Same as {@link #hex()}. */
