@@ -75,12 +75,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** One independently locked share of the records, in least-recently-used order. */
   private static final class Segment {
     final ReentrantLock lock = new ReentrantLock();
-    final LinkedHashMap<StoreKey, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    final LinkedHashMap<Bits256, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     long nextSweepAllowedAt = Long.MIN_VALUE;
   }
 
-  private Segment segmentFor(StoreKey key) {
-    int hash = key.hashCode();
+  private Segment segmentFor(Bits256 id) {
+    int hash = id.hashCode();
     // The high bits: HashMap indexes each segment's table with the low ones.
     return segments[(hash ^ (hash >>> 16)) >>> 16 & (segments.length - 1)];
   }
@@ -98,10 +98,53 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** Counters about the store's contents; a snapshot. */
   public record Stats(int size, int maximumSize, long forcedEvictions, long expiredRemovals) {}
 
+  /**
+   * 256 bits of a digest, held as four longs. Store keys and fingerprints arrive as 64-character
+   * hex strings, three objects each; records stay on the heap for their whole retention and the
+   * garbage collector copies them while they are young, so a record is kept in as few and as small
+   * objects as it can be.
+   */
+  private record Bits256(long a, long b, long c, long d) {
+    static Bits256 ofHex(String hex) {
+      return new Bits256(
+          parseHex16(hex, 0), parseHex16(hex, 16), parseHex16(hex, 32), parseHex16(hex, 48));
+    }
+
+    /** Sixteen lowercase hex digits, already validated by StoreKey or Fingerprint. */
+    private static long parseHex16(String hex, int from) {
+      long value = 0;
+      for (int i = from; i < from + 16; i++) {
+        char c = hex.charAt(i);
+        // '0'-'9' are 0x30-0x39 and 'a'-'f' 0x61-0x66: the low nibble, plus 9 for a letter.
+        value = (value << 4) | ((c & 0xF) + 9 * (c >>> 6));
+      }
+      return value;
+    }
+
+    String toHex() {
+      return String.format("%016x%016x%016x%016x", a, b, c, d);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Bits256 other
+          && a == other.a
+          && b == other.b
+          && c == other.c
+          && d == other.d;
+    }
+
+    /** The last 32 bits, as {@link StoreKey#hashCode()}: a digest is uniformly distributed. */
+    @Override
+    public int hashCode() {
+      return (int) d;
+    }
+  }
+
   /** One stored record; replaced wholesale on every transition. */
   private record Entry(
       RecordState state,
-      Fingerprint fingerprint,
+      Bits256 fingerprint,
       @Nullable LeaseToken token,
       long createdAtMillis,
       long expiresAtMillis,
@@ -116,12 +159,13 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       return state == RecordState.IN_PROGRESS && !expiredAt(nowMillis) && candidate.equals(token);
     }
 
-    IdempotencyRecord toRecord(StoreKey key) {
+    /** The record; {@code knownFingerprint} is this entry's fingerprint when the caller has it. */
+    IdempotencyRecord toRecord(StoreKey key, @Nullable Fingerprint knownFingerprint) {
       boolean completed = state == RecordState.COMPLETED;
       return new IdempotencyRecord(
           key,
           state,
-          fingerprint,
+          knownFingerprint != null ? knownFingerprint : Fingerprint.ofHex(fingerprint.toHex()),
           token,
           Instant.ofEpochMilli(createdAtMillis),
           Instant.ofEpochMilli(expiresAtMillis),
@@ -135,25 +179,28 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(fingerprint, "fingerprint");
     long leaseMillis = positiveMillis(lease, "lease");
-    Segment segment = segmentFor(key);
+    Bits256 id = Bits256.ofHex(key.hex());
+    Bits256 requestFingerprint = Bits256.ofHex(fingerprint.hex());
+    Segment segment = segmentFor(id);
     segment.lock.lock();
     try {
       long now = clock.millis();
-      Entry entry = liveEntry(segment, key, now);
+      Entry entry = liveEntry(segment, id, now);
       if (entry == null) {
         makeRoom(segment, now);
         LeaseToken token = LeaseToken.random();
         long expiresAt = now + leaseMillis;
         segment.entries.put(
-            key, new Entry(RecordState.IN_PROGRESS, fingerprint, token, now, expiresAt, 0, null));
+            id,
+            new Entry(RecordState.IN_PROGRESS, requestFingerprint, token, now, expiresAt, 0, null));
         size.incrementAndGet();
         return new AcquireResult.Acquired(token, Instant.ofEpochMilli(expiresAt));
       }
-      if (!entry.fingerprint().equals(fingerprint)) {
+      if (!entry.fingerprint().equals(requestFingerprint)) {
         return new AcquireResult.Mismatch(entry.state());
       }
       if (entry.state() == RecordState.COMPLETED) {
-        return new AcquireResult.Completed(entry.toRecord(key));
+        return new AcquireResult.Completed(entry.toRecord(key, fingerprint));
       }
       return new AcquireResult.InProgress(Duration.ofMillis(entry.expiresAtMillis() - now));
     } finally {
@@ -168,16 +215,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(result, "result");
     long retentionMillis = positiveMillis(retention, "retention");
     byte[] copy = result.clone();
-    Segment segment = segmentFor(key);
+    Bits256 id = Bits256.ofHex(key.hex());
+    Segment segment = segmentFor(id);
     segment.lock.lock();
     try {
       long now = clock.millis();
-      Entry entry = segment.entries.get(key);
+      Entry entry = segment.entries.get(id);
       if (entry == null || !entry.heldBy(token, now)) {
         return WriteResult.LEASE_LOST;
       }
       segment.entries.put(
-          key,
+          id,
           new Entry(
               RecordState.COMPLETED,
               entry.fingerprint(),
@@ -197,16 +245,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
     long leaseMillis = positiveMillis(lease, "lease");
-    Segment segment = segmentFor(key);
+    Bits256 id = Bits256.ofHex(key.hex());
+    Segment segment = segmentFor(id);
     segment.lock.lock();
     try {
       long now = clock.millis();
-      Entry entry = segment.entries.get(key);
+      Entry entry = segment.entries.get(id);
       if (entry == null || !entry.heldBy(token, now)) {
         return WriteResult.LEASE_LOST;
       }
       segment.entries.put(
-          key,
+          id,
           new Entry(
               RecordState.IN_PROGRESS,
               entry.fingerprint(),
@@ -225,14 +274,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public WriteResult release(StoreKey key, LeaseToken token) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(token, "token");
-    Segment segment = segmentFor(key);
+    Bits256 id = Bits256.ofHex(key.hex());
+    Segment segment = segmentFor(id);
     segment.lock.lock();
     try {
-      Entry entry = segment.entries.get(key);
+      Entry entry = segment.entries.get(id);
       if (entry == null || !entry.heldBy(token, clock.millis())) {
         return WriteResult.LEASE_LOST;
       }
-      remove(segment, key);
+      remove(segment, id);
       return WriteResult.APPLIED;
     } finally {
       segment.lock.unlock();
@@ -242,13 +292,14 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   @Override
   public boolean purge(StoreKey key) {
     Objects.requireNonNull(key, "key");
-    Segment segment = segmentFor(key);
+    Bits256 id = Bits256.ofHex(key.hex());
+    Segment segment = segmentFor(id);
     segment.lock.lock();
     try {
-      if (liveEntry(segment, key, clock.millis()) == null) {
+      if (liveEntry(segment, id, clock.millis()) == null) {
         return false;
       }
-      remove(segment, key);
+      remove(segment, id);
       return true;
     } finally {
       segment.lock.unlock();
@@ -258,11 +309,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   @Override
   public Optional<IdempotencyRecord> find(StoreKey key) {
     Objects.requireNonNull(key, "key");
-    Segment segment = segmentFor(key);
+    Bits256 id = Bits256.ofHex(key.hex());
+    Segment segment = segmentFor(id);
     segment.lock.lock();
     try {
-      Entry entry = liveEntry(segment, key, clock.millis());
-      return entry == null ? Optional.empty() : Optional.of(entry.toRecord(key));
+      Entry entry = liveEntry(segment, id, clock.millis());
+      return entry == null ? Optional.empty() : Optional.of(entry.toRecord(key, null));
     } finally {
       segment.lock.unlock();
     }
@@ -291,18 +343,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return new Stats(size.get(), maximumSize, forcedEvictions.get(), expiredRemovals.get());
   }
 
-  private @Nullable Entry liveEntry(Segment segment, StoreKey key, long now) {
-    Entry entry = segment.entries.get(key);
+  private @Nullable Entry liveEntry(Segment segment, Bits256 id, long now) {
+    Entry entry = segment.entries.get(id);
     if (entry != null && entry.expiredAt(now)) {
-      remove(segment, key);
+      remove(segment, id);
       expiredRemovals.incrementAndGet();
       return null;
     }
     return entry;
   }
 
-  private void remove(Segment segment, StoreKey key) {
-    segment.entries.remove(key);
+  private void remove(Segment segment, Bits256 id) {
+    segment.entries.remove(id);
     size.decrementAndGet();
   }
 
@@ -320,7 +372,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       int removed = sweepExpired(segment, now);
       segment.nextSweepAllowedAt = removed > 0 ? now : now + SWEEP_BACKOFF_MILLIS;
     }
-    Iterator<Map.Entry<StoreKey, Entry>> eldestFirst = segment.entries.entrySet().iterator();
+    Iterator<Map.Entry<Bits256, Entry>> eldestFirst = segment.entries.entrySet().iterator();
     while (size.get() >= maximumSize && eldestFirst.hasNext()) {
       Entry eldest = eldestFirst.next().getValue();
       eldestFirst.remove();
