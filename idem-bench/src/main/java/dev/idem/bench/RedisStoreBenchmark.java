@@ -33,7 +33,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code claimAndComplete}: our acquire + complete ({@code SET NX PX GET} and a script) vs
  *       {@code SET NX PX} + {@code SET XX PX};
  *   <li>{@code replay}: our acquire of a completed key ({@code SET NX PX GET} returning the record)
- *       vs {@code GET} of a value of the same size.
+ *       vs {@code GET} of a value of the same size. {@code replay_rawSetNxGet} sends the store's
+ *       own command from raw Lettuce (same key, a claim value of the same size): the difference
+ *       between it and {@code replay_raw} is the command's, between it and {@code replay_idem} the
+ *       store's client-side work.
  * </ul>
  *
  * <p>Targets: claim+complete at least 80% and replay at least 90% of raw throughput; p99 of a claim
@@ -71,6 +74,8 @@ public class RedisStoreBenchmark {
     final Fingerprint fingerprint = Fingerprint.ofHex("ab".repeat(32));
     StoreKey replayKey;
     byte[] rawReplayKey;
+    byte[] idemReplayKey;
+    byte[] claimValue;
 
     @Setup(Level.Trial)
     public void connect() {
@@ -87,6 +92,10 @@ public class RedisStoreBenchmark {
           (AcquireResult.Acquired) store.acquire(replayKey, fingerprint, LEASE);
       store.complete(replayKey, claim.token(), result, Duration.ofHours(1));
       rawReplayKey = bytes(prefix + "raw-replay");
+      idemReplayKey = bytes(prefix + replayKey.hex());
+      // The size of the store's claim: a 114-byte header and a 22-character token.
+      claimValue = new byte[136];
+      ThreadLocalRandom.current().nextBytes(claimValue);
       raw.set(rawReplayKey, result, SetArgs.Builder.px(Duration.ofHours(1)));
     }
 
@@ -150,6 +159,12 @@ public class RedisStoreBenchmark {
   @Benchmark
   public byte[] replay_raw(Redis redis) {
     return redis.raw.get(redis.rawReplayKey);
+  }
+
+  @Benchmark
+  public byte[] replay_rawSetNxGet(Redis redis) {
+    return redis.raw.setGet(
+        redis.idemReplayKey, redis.claimValue, SetArgs.Builder.nx().px(LEASE.toMillis()));
   }
 
   private static byte[] bytes(String text) {

@@ -37,6 +37,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,6 +93,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   // Cleared for good on the first server that refuses SET with both NX and GET (before 7.0).
   private volatile boolean nativeClaim = true;
 
+  // A claim that found the key taken wrote nothing (SET NX, or the CLAIM script, answers with the
+  // existing value instead), so its lease token was never stored anywhere and is as fresh as a new
+  // one. Replays keep such tokens here for the next acquire instead of drawing a new one from the
+  // CSPRNG each time. Only a reply proves that nothing was written: a token whose command failed
+  // or timed out is dropped. Slots by thread id rather than a ThreadLocal, so that virtual threads
+  // leave nothing behind; a slot is taken with getAndSet, so no two callers hold one token. Slots
+  // are a cache line apart (16 references), so that callers on different cores do not contend.
+  private static final int SPARE_TOKEN_SLOTS = 16;
+  private static final int SPARE_TOKEN_STRIDE = 16;
+  private final AtomicReferenceArray<UnusedToken> spareTokens =
+      new AtomicReferenceArray<>(SPARE_TOKEN_SLOTS * SPARE_TOKEN_STRIDE);
+
   private RedisIdempotencyStore(Builder builder) {
     this.connector = Objects.requireNonNull(builder.connector);
     this.keyPrefix = builder.keyPrefix;
@@ -121,15 +134,28 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     long leaseMillis = positiveMillis(lease, "lease");
     byte[] redisKey = redisKey(key);
     byte[] fingerprintHex = ascii(fingerprint.hex());
-    LeaseToken token = LeaseToken.random();
-    byte[] claim = PackedRecord.claim(fingerprintHex, leaseMillis, utf8(token.value()));
+    int slot =
+        ((int) Thread.currentThread().getId() & (SPARE_TOKEN_SLOTS - 1)) * SPARE_TOKEN_STRIDE;
+    UnusedToken token = spareTokens.getAndSet(slot, null);
+    if (token == null) {
+      token = UnusedToken.random();
+    }
+    byte[] claim = PackedRecord.claim(fingerprintHex, leaseMillis, token.bytes());
     for (int attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
       byte @Nullable [] existing = claimOrGet(redisKey, claim, leaseMillis);
       if (existing == null) {
         return new AcquireResult.Acquired(
-            token, Instant.ofEpochMilli(serverClock.estimateMillis() + leaseMillis));
+            token.token(), Instant.ofEpochMilli(serverClock.estimateMillis() + leaseMillis));
       }
       PackedRecord.Parsed record = parse(key, existing);
+      // Nothing was written, so the token stays unused (see spareTokens) — unless the record is
+      // our own claim: Lettuce re-sends a command after a reconnect, and a first send that did
+      // claim makes the second one find it. That token is in Redis; never reuse it.
+      boolean spared =
+          record.state() == PackedRecord.COMPLETED || !token.token().value().equals(record.token());
+      if (spared) {
+        spareTokens.lazySet(slot, token);
+      }
       if (!record.hasFingerprint(fingerprintHex)) {
         return new AcquireResult.Mismatch(state(record));
       }
@@ -144,7 +170,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       if (left == -1) {
         throw corrupt(key, new PackedRecord.CorruptRecordException("in progress with no expiry"));
       }
-      // Gone since (-2), or in its last millisecond (0): claim again.
+      // Gone since (-2), or in its last millisecond (0): claim again, with the token back out of
+      // the spare slot so that no other caller can claim with it meanwhile.
+      if (!spared || !spareTokens.compareAndSet(slot, token, null)) {
+        token = UnusedToken.random();
+        claim = PackedRecord.claim(fingerprintHex, leaseMillis, token.bytes());
+      }
     }
     throw new StoreUnavailableException(
         "Redis idempotency store (key prefix "
@@ -421,6 +452,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
   private static IllegalStateException unexpected(String operation, @Nullable Object reply) {
     return new IllegalStateException("unexpected reply to the " + operation + " script: " + reply);
+  }
+
+  /** A lease token no record holds, with the bytes a claim writes. */
+  private record UnusedToken(LeaseToken token, byte[] bytes) {
+    static UnusedToken random() {
+      LeaseToken token = LeaseToken.random();
+      return new UnusedToken(token, utf8(token.value()));
+    }
   }
 
   /** An error reply from Redis (NOSCRIPT, a syntax error, WRONGTYPE), for the caller to judge. */

@@ -22,8 +22,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +145,49 @@ class RedisStoreBehaviourIT {
                       dev.idem.redis.internal.Scripts.RELEASE.sha1(),
                       dev.idem.redis.internal.Scripts.FIND.sha1()))
           .containsOnly(true);
+    }
+  }
+
+  @Nested
+  @DisplayName("Lease tokens")
+  class Tokens {
+    @Test
+    @DisplayName(
+        "a token left unused by a replay or a duplicate is reused, but never by two claims at once")
+    void unusedTokensAreReusedButNeverShared() throws Exception {
+      newStore();
+      StoreKey done = freshKey();
+      store.complete(done, acquire(done), new byte[] {1}, RETENTION);
+      Set<String> claimed = ConcurrentHashMap.newKeySet();
+      int threads = 8;
+      int rounds = 200;
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          running.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < rounds; i++) {
+                      assertThat(store.acquire(done, fingerprint("a"), LEASE))
+                          .isInstanceOf(AcquireResult.Completed.class);
+                      StoreKey key = freshKey();
+                      assertThat(claimed.add(acquire(key).value())).isTrue();
+                      assertThat(store.acquire(key, fingerprint("a"), LEASE))
+                          .isInstanceOf(AcquireResult.InProgress.class);
+                      assertThat(store.acquire(key, fingerprint("b"), LEASE))
+                          .isInstanceOf(AcquireResult.Mismatch.class);
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : running) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(claimed).hasSize(threads * rounds);
     }
   }
 
