@@ -4,8 +4,10 @@
 # (dev.idem.bench.http.LoadTargetApp), per store. Each round measures, bare and protected back to
 # back (order alternating between rounds):
 #   1. maximum throughput: wrk, closed loop, $CONNECTIONS connections for $DURATION s;
-#   2. latency at half load: OpenLoopLoad, open loop at half of this round's bare maximum, p99
-#      measured from each request's due time (no coordinated omission).
+#   2. latency at half load: OpenLoopLoad, open loop at half of this round's lower maximum (the
+#      protected one, unless noise says otherwise), the same rate for both endpoints; p99 measured
+#      from each request's due time (no coordinated omission). Half of the bare maximum would
+#      overload the protected endpoint wherever Idem costs more than half, and measure a queue.
 # Results go to idem-bench/target/results/http.tsv and the summary (medians over rounds) is printed.
 #
 # Usage: idem-bench/run-http-benchmarks.sh [memory|redis ...]   (default: memory redis)
@@ -79,7 +81,7 @@ round() { # store round-number; run under the lock
     max[$e]=$(wrk_rps "$e" "$DURATION" "max-$nonce-$store-$r-$e")
     printf '%s\t%s\t%s\tmax_rps\t%s\n' "$store" "$r" "$e" "${max[$e]}" | tee -a "$tsv"
   done
-  half=$(awk -v b="${max[bare]}" 'BEGIN {printf "%d", b / 2}')
+  half=$(awk -v b="${max[bare]}" -v p="${max[protected]}" 'BEGIN {printf "%d", (b < p ? b : p) / 2}')
   for e in "${order[@]}"; do
     line=$(open_loop "$e" "$half" "p99-$nonce-$store-$r-$e-") || { echo "open loop failed: $line" >&2; return 1; }
     printf '%s\t%s\t%s\thalf_load\t%s\n' "$store" "$r" "$e" "$line" | tee -a "$tsv"
