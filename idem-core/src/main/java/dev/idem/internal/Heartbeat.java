@@ -20,7 +20,9 @@ final class Heartbeat implements AutoCloseable {
   private static final long MIN_TICK_MILLIS = 10;
   private static final long MAX_TICK_MILLIS = 1_000;
 
-  private final Set<Claim> active = ConcurrentHashMap.newKeySet();
+  // Sized well past the claims usually in flight: a table of 16 bins is one cache line, which every
+  // caller's register and unregister would write, so callers on different cores contended for it.
+  private final Set<Claim> active = ConcurrentHashMap.newKeySet(1024);
   private final long tickMillis;
   private final IdempotencyObserver observer;
   private final @Nullable ScheduledExecutorService suppliedExecutor;
