@@ -37,6 +37,8 @@ public final class Drbg {
   private static final byte[] BASE64URL =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  // Every pair of base64url characters, indexed by the 12 bits they encode, high character first.
+  private static final char[] BASE64URL_PAIRS = pairs();
   static final long RESEED_BYTES = 1L << 24;
   static final long RESEED_NANOS = 300_000_000_000L;
 
@@ -49,6 +51,8 @@ public final class Drbg {
   private final byte[] zeros = new byte[REFILL_BYTES];
   private final byte[] buffer = new byte[REFILL_BYTES];
   private final byte[] previousFirstBlock = new byte[BLOCK_BYTES];
+  // 22 characters of a 128-bit key, written as three longs.
+  private final byte[] scratch = new byte[24];
   private int position = REFILL_BYTES;
   private long bytesSinceSeed;
   private long seededAtNanos;
@@ -141,19 +145,38 @@ public final class Drbg {
     LONGS.set(buffer, at, 0L);
     LONGS.set(buffer, at + 8, 0L);
     position = at + 16;
-    // From two longs: 22 shifts and table lookups instead of a byte loop. Not string concatenation,
-    // which measured faster alone but, inlined into a caller, can exceed the JIT's inlining budget
-    // and then runs several times slower (LeaseToken.random: 25 ns -> 200 ns).
-    byte[] out = new byte[22];
-    for (int i = 0; i < 10; i++) {
-      out[i] = BASE64URL[(int) (high >>> (58 - 6 * i)) & 0x3F];
-    }
-    out[10] = BASE64URL[(int) (((high & 0xF) << 2) | (low >>> 62))];
-    for (int i = 0; i < 10; i++) {
-      out[11 + i] = BASE64URL[(int) (low >>> (56 - 6 * i)) & 0x3F];
-    }
-    out[21] = BASE64URL[((int) low & 0x3) << 4];
-    return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return base64Url128(high, low, scratch);
+  }
+
+  /** {@code high} then {@code low}, big-endian, as unpadded base64url, through {@code out}. */
+  static String base64Url128(long high, long low, byte[] out) {
+    // Twelve bits at a time through a table of character pairs, assembled into three longs: 11
+    // loads and 3 stores instead of 22 of each. Not string concatenation, which measured faster
+    // alone but, inlined into a caller, can exceed the JIT's inlining budget and then runs several
+    // times slower (LeaseToken.random: 25 ns -> 200 ns).
+    char[] pairs = BASE64URL_PAIRS;
+    LONGS.set(
+        out,
+        0,
+        (long) pairs[(int) (high >>> 52)] << 48
+            | (long) pairs[(int) (high >>> 40) & 0xFFF] << 32
+            | (long) pairs[(int) (high >>> 28) & 0xFFF] << 16
+            | pairs[(int) (high >>> 16) & 0xFFF]);
+    LONGS.set(
+        out,
+        8,
+        (long) pairs[(int) (high >>> 4) & 0xFFF] << 48
+            | (long) pairs[(int) ((high & 0xF) << 8 | low >>> 56)] << 32
+            | (long) pairs[(int) (low >>> 44) & 0xFFF] << 16
+            | pairs[(int) (low >>> 32) & 0xFFF]);
+    LONGS.set(
+        out,
+        16,
+        (long) pairs[(int) (low >>> 20) & 0xFFF] << 48
+            | (long) pairs[(int) (low >>> 8) & 0xFFF] << 32
+            | (long) pairs[(int) (low & 0xFF) << 4] << 16);
+    // The last key stays in the scratch buffer, as it does in the returned string.
+    return new String(out, 0, 22, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /** A uniformly random long. */
@@ -214,6 +237,14 @@ public final class Drbg {
     Arrays.fill(seed, (byte) 0);
     bytesSinceSeed = 0;
     seededAtNanos = System.nanoTime();
+  }
+
+  private static char[] pairs() {
+    char[] pairs = new char[1 << 12];
+    for (int i = 0; i < pairs.length; i++) {
+      pairs[i] = (char) (BASE64URL[i >>> 6] << 8 | BASE64URL[i & 0x3F]);
+    }
+    return pairs;
   }
 
   private static long toLong(byte[] bytes, int offset) {

@@ -61,6 +61,26 @@ class DrbgTest {
   }
 
   @Test
+  @DisplayName("encodes 128-bit keys as the JDK encodes the same 16 bytes")
+  void base64Url128MatchesTheJdk() {
+    java.util.Base64.Encoder encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(128);
+    byte[] scratch = new byte[24];
+    long[][] cases = new long[10_003][];
+    cases[0] = new long[] {0, 0};
+    cases[1] = new long[] {-1, -1};
+    cases[2] = new long[] {0x0123456789abcdefL, 0xfedcba9876543210L};
+    for (int i = 3; i < cases.length; i++) {
+      cases[i] = new long[] {random.nextLong(), random.nextLong()};
+    }
+    for (long[] c : cases) {
+      byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(c[0]).putLong(c[1]).array();
+      assertThat(Drbg.base64Url128(c[0], c[1], scratch)).isEqualTo(encoder.encodeToString(bytes));
+    }
+    assertThat(Drbg.current().nextBase64Url128()).hasSize(22).matches("[A-Za-z0-9_-]+");
+  }
+
+  @Test
   @DisplayName("gives every thread its own generator")
   void perThread() throws Exception {
     Drbg mine = Drbg.current();
