@@ -82,7 +82,7 @@ class InMemoryStoreBoundsTest {
   @Test
   @DisplayName("a store large enough for several segments keeps the same bound, exactly")
   void segmentedStoreKeepsTheBound() {
-    int bound = 4 * 4096; // four segments
+    int bound = 16 * 1024; // sixteen segments
     InMemoryIdempotencyStore store =
         InMemoryIdempotencyStore.builder().clock(clock).maximumSize(bound).build();
     for (int i = 0; i < bound; i++) {
