@@ -1,5 +1,6 @@
 package dev.idem;
 
+import dev.idem.internal.CharClasses;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,8 +42,7 @@ public record KeyInspection(
     Map<String, KeyCheck> verdicts) {
 
   private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  private static final String BASE64URL =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  private static final String BASE64URL = CharClasses.BASE64URL_ALPHABET;
 
   /**
    * @throws NullPointerException if a component is null

@@ -1,5 +1,6 @@
 package dev.idem;
 
+import dev.idem.internal.CharClasses;
 import dev.idem.spi.ConfigProblems;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +35,7 @@ public final class KeyPolicy {
   public static final String IETF_ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:";
 
-  private static final String BASE64URL_ALPHABET =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  private static final String BASE64URL_ALPHABET = CharClasses.BASE64URL_ALPHABET;
   private static final String VISIBLE_ASCII_BUT_COMMA = visibleAsciiButComma();
 
   private static final KeyPolicy IETF =

@@ -7,9 +7,12 @@ package dev.idem.internal;
  * more than computing it.
  */
 public final class CharClasses {
+  /** The base64url alphabet (RFC 4648 §5), in value order. */
+  public static final String BASE64URL_ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
   private static final byte[] NOT_LOWER_HEX = table("0123456789abcdef");
-  private static final byte[] NOT_URL_SAFE =
-      table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+  private static final byte[] NOT_URL_SAFE = table(BASE64URL_ALPHABET);
 
   private CharClasses() {}
 

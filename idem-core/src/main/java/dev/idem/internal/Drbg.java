@@ -35,8 +35,7 @@ public final class Drbg {
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
           long[].class, java.nio.ByteOrder.BIG_ENDIAN);
   private static final byte[] BASE64URL =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      CharClasses.BASE64URL_ALPHABET.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   // Every pair of base64url characters, indexed by the 12 bits they encode, high character first.
   private static final char[] BASE64URL_PAIRS = pairs();
   static final long RESEED_BYTES = 1L << 24;
