@@ -21,11 +21,15 @@ import javax.crypto.spec.SecretKeySpec;
  * SecureRandom} serialises every caller on one lock. Reseeding mixes fresh OS entropy into the key
  * every {@value #RESEED_BYTES} bytes or {@value #RESEED_NANOS} ns, whichever comes first.
  *
+ * <p>Platform threads each own one; virtual threads borrow one from a small pool (see {@link
+ * PerThread}), so a server that runs each request on a new virtual thread does not build, seed and
+ * discard a generator per request. Take one with {@code try (Drbg random = Drbg.acquire())}.
+ *
  * <p>The first use runs a self-test: an AES-256-CTR known-answer test and a check that the OS
  * source yields distinct, non-constant seeds. A failure throws {@link
  * RandomnessUnavailableException}; nothing random is ever produced from an unverified source.
  */
-public final class Drbg {
+public final class Drbg extends PerThread.Lendable {
   private static final int KEY_BYTES = 32;
   private static final int BLOCK_BYTES = 16;
   // 16 KiB per refill amortises the cipher re-key (key schedule, provider checks) over ~1,000
@@ -42,12 +46,13 @@ public final class Drbg {
   static final long RESEED_NANOS = 300_000_000_000L;
 
   private static final SecureRandom SEED_SOURCE = SelfTest.verifiedSeedSource();
-  private static final ThreadLocal<Drbg> PER_THREAD = ThreadLocal.withInitial(Drbg::new);
+  private static final PerThread<Drbg> INSTANCES = new PerThread<>(Drbg::new);
+  // The counter stream encrypts zeros; one read-only array serves every instance.
+  private static final byte[] ZEROS = new byte[REFILL_BYTES];
 
   private final Cipher cipher;
   private final byte[] key = new byte[KEY_BYTES];
   private final byte[] iv = new byte[BLOCK_BYTES];
-  private final byte[] zeros = new byte[REFILL_BYTES];
   private final byte[] buffer = new byte[REFILL_BYTES];
   private final byte[] previousFirstBlock = new byte[BLOCK_BYTES];
   // 22 characters of a 128-bit key, written as three longs.
@@ -56,14 +61,35 @@ public final class Drbg {
   private long bytesSinceSeed;
   private long seededAtNanos;
 
-  private Drbg() {
+  private Drbg(boolean pooled) {
+    super(pooled);
     this.cipher = newCtrCipher();
     reseed(true);
   }
 
-  /** The calling thread's generator. Use it on that thread only. */
-  public static Drbg current() {
-    return PER_THREAD.get();
+  /**
+   * The calling thread's generator, or a pooled one locked for a virtual thread. Use it on this
+   * thread only and close it when done (closing a platform thread's own does nothing).
+   *
+   * @throws RandomnessUnavailableException if the self-test fails
+   */
+  public static Drbg acquire() {
+    return INSTANCES.acquire();
+  }
+
+  /** The per-thread instances and their pool, for tests. */
+  static PerThread<Drbg> instances() {
+    return INSTANCES;
+  }
+
+  /**
+   * Runs the self-test now, if it has not run, so that a failure surfaces where this is called.
+   *
+   * @throws RandomnessUnavailableException if the self-test fails
+   */
+  public static void verify() {
+    // Class initialisation ran the self-test; the read only makes sure initialisation happened.
+    java.util.Objects.requireNonNull(SEED_SOURCE);
   }
 
   /** Fills {@code out} with random bytes. */
@@ -185,9 +211,10 @@ public final class Drbg {
       nextBytes(bytes);
       return toLong(bytes, 0);
     }
-    long value = toLong(buffer, position);
-    Arrays.fill(buffer, position, position + Long.BYTES, (byte) 0);
-    position += Long.BYTES;
+    int at = position;
+    long value = (long) LONGS.get(buffer, at);
+    LONGS.set(buffer, at, 0L);
+    position = at + Long.BYTES;
     return value;
   }
 
@@ -197,7 +224,7 @@ public final class Drbg {
     }
     try {
       cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
-      int produced = cipher.update(zeros, 0, REFILL_BYTES, buffer);
+      int produced = cipher.update(ZEROS, 0, REFILL_BYTES, buffer);
       if (produced != REFILL_BYTES) {
         throw new RandomnessUnavailableException(
             "AES-CTR produced " + produced + " of " + REFILL_BYTES + " bytes", null);

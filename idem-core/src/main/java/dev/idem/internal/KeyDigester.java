@@ -19,22 +19,23 @@ public final class KeyDigester {
 
   private static final int SCRATCH_BYTES = 512;
 
-  private final ThreadLocal<Scratch> scratch;
+  private final PerThread<Scratch> scratch;
 
   /** A digester using HMAC-SHA-256 under {@code secret}, or SHA-256 when it is null. */
   public KeyDigester(byte @Nullable [] secret) {
     byte[] copy = secret == null ? null : secret.clone();
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(copy));
+    this.scratch = new PerThread<>(pooled -> new Scratch(copy, pooled));
   }
 
   /** One thread's hash function and buffers: a digest then allocates only its result. */
-  private static final class Scratch {
+  private static final class Scratch extends PerThread.Lendable {
     final @Nullable MessageDigest sha256;
     final @Nullable Mac hmac;
     final byte[] input = new byte[SCRATCH_BYTES];
     final byte[] digest = new byte[32];
 
-    Scratch(byte @Nullable [] secret) {
+    Scratch(byte @Nullable [] secret, boolean pooled) {
+      super(pooled);
       this.sha256 = secret == null ? newSha256() : null;
       this.hmac = secret == null ? null : newHmac(secret);
     }
@@ -63,7 +64,12 @@ public final class KeyDigester {
 
   /** The store key for (scope, key). */
   public StoreKey digest(String scope, String key) {
-    Scratch state = scratch.get();
+    try (Scratch state = scratch.acquire()) {
+      return digest(state, scope, key);
+    }
+  }
+
+  private static StoreKey digest(Scratch state, String scope, String key) {
     byte[] input = state.input;
     int scopeAt = DOMAIN.length + 4;
     int keyAt = scopeAt + scope.length();

@@ -16,8 +16,8 @@ public final class KeyGenerators {
   /** A generator for validated options. */
   public static KeyGenerator create(
       KeyFormat format, int bits, @Nullable String clientId, Clock clock) {
-    // Touch the CSPRNG now so that a failing self-test surfaces at build(), not at first use.
-    Drbg.current();
+    // A failing CSPRNG self-test surfaces at build(), not at first use.
+    Drbg.verify();
     switch (format) {
       case UUID4:
         return new Uuid4();
@@ -41,7 +41,9 @@ public final class KeyGenerators {
     @Override
     public String next() {
       byte[] bytes = new byte[16];
-      Drbg.current().nextBytes(bytes);
+      try (Drbg random = Drbg.acquire()) {
+        random.nextBytes(bytes);
+      }
       bytes[6] = (byte) ((bytes[6] & 0x0F) | 0x40);
       bytes[8] = (byte) ((bytes[8] & 0x3F) | 0x80);
       return formatUuid(bytes);
@@ -71,9 +73,16 @@ public final class KeyGenerators {
 
     @Override
     public String next() {
-      Drbg random = Drbg.current();
-      long fresh = random.nextLong();
-      long step = (random.nextLong() & 0xFFFF_FFFFL) + 1;
+      long fresh;
+      long freshB;
+      // Drawn before the monitor, so a borrowed generator is back in its pool before any wait.
+      // `fresh` feeds two independent bit ranges: rand_a from its top 11 bits, the step from its
+      // low 32.
+      try (Drbg random = Drbg.acquire()) {
+        fresh = random.nextLong();
+        freshB = random.nextLong();
+      }
+      long step = (fresh & 0xFFFF_FFFFL) + 1;
       long millis;
       long a;
       long b;
@@ -83,7 +92,7 @@ public final class KeyGenerators {
           lastMillis = now;
           // The top bit of rand_a starts clear so that a burst within one millisecond has room.
           randA = (fresh >>> 53) & 0x7FF;
-          randB = random.nextLong() & RAND_B_MASK;
+          randB = freshB & RAND_B_MASK;
         } else {
           randB += step;
           if (randB > RAND_B_MASK) {
@@ -128,9 +137,12 @@ public final class KeyGenerators {
 
     @Override
     public String next() {
-      Drbg random = Drbg.current();
-      long freshHigh = random.nextLong() & 0xFFFF;
-      long freshLow = random.nextLong();
+      long freshHigh;
+      long freshLow;
+      try (Drbg random = Drbg.acquire()) {
+        freshHigh = random.nextLong() & 0xFFFF;
+        freshLow = random.nextLong();
+      }
       long millis;
       long h;
       long l;
@@ -186,7 +198,9 @@ public final class KeyGenerators {
 
     @Override
     public String next() {
-      return Drbg.current().nextBase64Url(bytes);
+      try (Drbg random = Drbg.acquire()) {
+        return random.nextBase64Url(bytes);
+      }
     }
 
     @Override
@@ -199,7 +213,9 @@ public final class KeyGenerators {
   static final class RandomBase64Url128 implements KeyGenerator {
     @Override
     public String next() {
-      return Drbg.current().nextBase64Url128();
+      try (Drbg random = Drbg.acquire()) {
+        return random.nextBase64Url128();
+      }
     }
 
     @Override
@@ -222,7 +238,10 @@ public final class KeyGenerators {
 
     @Override
     public String next() {
-      String nonce = Drbg.current().nextBase64Url(nonceBytes);
+      String nonce;
+      try (Drbg random = Drbg.acquire()) {
+        nonce = random.nextBase64Url(nonceBytes);
+      }
       StringBuilder key = new StringBuilder(prefix.length() + 14 + nonceBytes * 4 / 3 + 1);
       key.append(prefix);
       // Thirteen digits keep the string order equal to the time order until the year 2286.

@@ -6,6 +6,8 @@ public final class LeaseTokens {
 
   /** A fresh 22-character token. */
   public static String next() {
-    return Drbg.current().nextBase64Url128();
+    try (Drbg random = Drbg.acquire()) {
+      return random.nextBase64Url128();
+    }
   }
 }

@@ -20,7 +20,7 @@ class DrbgTest {
   @Test
   @DisplayName("hands out bytes across many refills without repeating a 16-byte block")
   void noRepeatsAcrossRefills() {
-    Drbg drbg = Drbg.current();
+    Drbg drbg = Drbg.acquire();
     Set<String> blocks = new HashSet<>();
     byte[] block = new byte[16];
     for (int i = 0; i < 100_000; i++) { // ~400 refills
@@ -32,7 +32,7 @@ class DrbgTest {
   @Test
   @DisplayName("serves odd sizes that straddle a refill boundary")
   void straddles() {
-    Drbg drbg = Drbg.current();
+    Drbg drbg = Drbg.acquire();
     byte[] big = new byte[10_000];
     drbg.nextBytes(big, 0, big.length);
     int zeros = 0;
@@ -46,7 +46,7 @@ class DrbgTest {
   @Test
   @DisplayName("encodes base64url exactly as the JDK does, for every length, across refills")
   void base64UrlMatchesTheJdk() {
-    Drbg drbg = Drbg.current();
+    Drbg drbg = Drbg.acquire();
     java.util.Base64.Decoder decoder = java.util.Base64.getUrlDecoder();
     java.util.Base64.Encoder encoder = java.util.Base64.getUrlEncoder().withoutPadding();
     for (int round = 0; round < 2_000; round++) {
@@ -77,17 +77,21 @@ class DrbgTest {
       byte[] bytes = java.nio.ByteBuffer.allocate(16).putLong(c[0]).putLong(c[1]).array();
       assertThat(Drbg.base64Url128(c[0], c[1], scratch)).isEqualTo(encoder.encodeToString(bytes));
     }
-    assertThat(Drbg.current().nextBase64Url128()).hasSize(22).matches("[A-Za-z0-9_-]+");
+    try (Drbg drbg = Drbg.acquire()) {
+      assertThat(drbg.nextBase64Url128()).hasSize(22).matches("[A-Za-z0-9_-]+");
+    }
   }
 
   @Test
   @DisplayName("gives every thread its own generator")
   void perThread() throws Exception {
-    Drbg mine = Drbg.current();
+    Drbg mine = Drbg.acquire();
     Drbg[] theirs = new Drbg[1];
-    Thread thread = new Thread(() -> theirs[0] = Drbg.current());
+    Thread thread = new Thread(() -> theirs[0] = Drbg.acquire());
     thread.start();
     thread.join();
     assertThat(theirs[0]).isNotNull().isNotSameAs(mine);
+    assertThat(mine.pooled()).isFalse();
+    assertThat(Drbg.acquire()).isSameAs(mine);
   }
 }
