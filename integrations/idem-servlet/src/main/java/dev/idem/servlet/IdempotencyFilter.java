@@ -40,9 +40,11 @@ import org.jspecify.annotations.Nullable;
  * wrapped, so streaming responses keep streaming). For a protected request the filter reads the
  * body once (at most the route's limit; beyond it 413), hands the handler a request that replays
  * those bytes from {@code getInputStream()} or {@code getReader()}, captures the whole response,
- * and writes what {@link HttpIdempotency} decided. The handler must answer synchronously: async
- * processing is not captured. Form parameters read with {@code getParameter} are not available on
- * protected routes, because the body was consumed; read the body instead.
+ * and writes what {@link HttpIdempotency} decided. The handler must answer synchronously: a handler
+ * that starts async processing on a protected route is treated as a failed handler (500, stored
+ * like any failure, and logged), never stored as the empty answer it left behind. Form parameters
+ * read with {@code getParameter} are not available on protected routes, because the body was
+ * consumed; read the body instead.
  *
  * <p>Immutable and thread-safe once built.
  */
@@ -87,6 +89,13 @@ public final class IdempotencyFilter implements Filter {
               CapturingResponse capturing = new CapturingResponse(response);
               capture.set(capturing);
               chain.doFilter(new BufferedRequest(request, body), capturing);
+              if (request.isAsyncStarted()) {
+                // Whatever the handler answers later would miss the stored record; an empty 200
+                // stored now would be replayed to every retry. A handler failure is honest.
+                throw new IllegalStateException(
+                    "the handler started asynchronous processing, which the idempotency filter"
+                        + " cannot capture; answer synchronously on protected routes");
+              }
               return capturing.snapshot();
             });
     if (decision instanceof Decision.PassThrough) {
@@ -111,6 +120,14 @@ public final class IdempotencyFilter implements Filter {
       }
       CapturingResponse capturing = capture.get();
       write(response, executed.response(), capturing == null ? List.of() : capturing.cookies());
+      if (request.isAsyncStarted()) {
+        // The answer above is final; the abandoned async work writes only to the capture.
+        try {
+          request.getAsyncContext().complete();
+        } catch (IllegalStateException alreadyCompleted) {
+          // The handler's own thread completed or dispatched it first: nothing left to end.
+        }
+      }
     }
   }
 

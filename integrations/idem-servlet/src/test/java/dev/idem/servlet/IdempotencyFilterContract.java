@@ -516,6 +516,18 @@ public abstract class IdempotencyFilterContract {
     }
 
     @Test
+    void asyncHandlerIsAFailureNotAnEmptyAnswer() throws Exception {
+      String key = newKey();
+      HttpResponse<String> first = post("/async", "a", key);
+      assertProblem(first, 500, "handler-failed");
+      assertThat(first.body()).doesNotContain("late");
+      HttpResponse<String> replay = post("/async", "a", key);
+      assertProblem(replay, 500, "handler-failed");
+      assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+      assertThat(server.executions).hasValue(1);
+    }
+
+    @Test
     void thrownOnRetryableRouteReleasesTheKey() throws Exception {
       String key = newKey();
       assertProblem(post("/retryable/throw", "a", key), 500, "handler-failed");

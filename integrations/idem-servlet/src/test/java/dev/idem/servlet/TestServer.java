@@ -36,8 +36,9 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code .../status/N} answers N, {@code .../throw} throws, {@code .../slow} waits for {@link
  * #release}, {@code .../big} answers 100 bytes, {@code .../stream} streams in two parts, anything
  * {@code .../reader} echoes the body read with {@code getReader()}, {@code .../redirect} and {@code
- * .../send-error} use {@code sendRedirect} and {@code sendError}, anything else answers 201 echoing
- * the body with {@code Location}, {@code Set-Cookie} and a custom header.
+ * .../send-error} use {@code sendRedirect} and {@code sendError}, {@code .../async} answers from an
+ * async context after the dispatch returns, anything else answers 201 echoing the body with {@code
+ * Location}, {@code Set-Cookie} and a custom header.
  */
 final class TestServer implements AutoCloseable {
   static final long SMALL_LIMIT = 64;
@@ -90,9 +91,16 @@ final class TestServer implements AutoCloseable {
             inFlight.decrementAndGet();
           }
         };
-    context.addFilter(new FilterHolder(probe), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new Handler()), "/*");
+    // Everything async-capable, so that a handler's startAsync succeeds as it would in Spring MVC.
+    FilterHolder probeHolder = new FilterHolder(probe);
+    probeHolder.setAsyncSupported(true);
+    context.addFilter(probeHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder filterHolder = new FilterHolder(filter);
+    filterHolder.setAsyncSupported(true);
+    context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
+    ServletHolder handler = new ServletHolder(new Handler());
+    handler.setAsyncSupported(true);
+    context.addServlet(handler, "/*");
     server.setHandler(context);
     server.start();
   }
@@ -167,6 +175,24 @@ final class TestServer implements AutoCloseable {
         res.setStatus(201);
         res.setContentType("text/plain;charset=UTF-8");
         res.getWriter().print("read " + text);
+        return;
+      }
+      if (path.endsWith("/async")) {
+        executions.incrementAndGet();
+        // With the objects it was given, as Spring MVC does, so the late answer goes to them.
+        jakarta.servlet.AsyncContext async = req.startAsync(req, res);
+        async.start(
+            () -> {
+              try {
+                async
+                    .getResponse()
+                    .getOutputStream()
+                    .write("late".getBytes(StandardCharsets.UTF_8));
+                async.complete();
+              } catch (IOException | IllegalStateException abandoned) {
+                // The filter answered and completed the request already.
+              }
+            });
         return;
       }
       if (path.endsWith("/redirect")) {

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,11 +24,18 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpEntity;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.WebAsyncTask;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * Registers the {@link IdempotencyFilter} for the routes of {@link Idempotent} handler methods and
@@ -94,6 +105,18 @@ class IdemWebConfiguration {
       return;
     }
     String where = method.getShortLogMessage();
+    String async = asynchronousResult(method);
+    if (async != null) {
+      problems.add(
+          "@Idempotent on "
+              + where
+              + ": it returns "
+              + async
+              + ", which answers after the filter has stored the response, so the key would"
+              + " replay an empty answer; return the result itself (the key stays claimed while"
+              + " the method runs)");
+      return;
+    }
     RoutePolicy policy;
     try {
       policy = policy(http.defaults(), annotation, where, problems);
@@ -126,6 +149,32 @@ class IdemWebConfiguration {
                 + "' is protected with a different policy by another method");
       }
     }
+  }
+
+  /**
+   * The simple name of an asynchronous result type (Spring MVC's async return values: {@code
+   * Callable}, {@code DeferredResult}, {@code WebAsyncTask}, futures, emitters, streaming bodies
+   * and reactive types, also inside a {@code ResponseEntity}), or null for a synchronous one.
+   */
+  static @Nullable String asynchronousResult(HandlerMethod method) {
+    ResolvableType returned = ResolvableType.forMethodReturnType(method.getMethod());
+    Class<?> type = returned.toClass();
+    if (HttpEntity.class.isAssignableFrom(type)) {
+      Class<?> body = returned.as(HttpEntity.class).getGeneric(0).toClass();
+      return isAsynchronous(body) ? type.getSimpleName() + "<" + body.getSimpleName() + ">" : null;
+    }
+    return isAsynchronous(type) ? type.getSimpleName() : null;
+  }
+
+  private static boolean isAsynchronous(Class<?> type) {
+    return Callable.class.isAssignableFrom(type)
+        || Future.class.isAssignableFrom(type)
+        || CompletionStage.class.isAssignableFrom(type)
+        || DeferredResult.class.isAssignableFrom(type)
+        || WebAsyncTask.class.isAssignableFrom(type)
+        || ResponseBodyEmitter.class.isAssignableFrom(type)
+        || StreamingResponseBody.class.isAssignableFrom(type)
+        || ReactiveAdapterRegistry.getSharedInstance().getAdapter(type) != null;
   }
 
   private static RoutePolicy policy(

@@ -72,6 +72,75 @@ class IdemWebConfigurationTest {
   }
 
   @Test
+  void refusesAsynchronousHandlersListingEach() {
+    runner
+        .withUserConfiguration(AsyncOrders.class)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("it returns CompletableFuture")
+                  .hasMessageContaining("it returns DeferredResult")
+                  .hasMessageContaining("it returns Callable")
+                  .hasMessageContaining("it returns ResponseEntity<StreamingResponseBody>")
+                  .hasMessageContaining("replay an empty answer")
+                  .hasMessageNotContaining("syncEntity");
+            });
+  }
+
+  @Test
+  void acceptsSynchronousResultsInAResponseEntity() {
+    runner
+        .withUserConfiguration(SyncOrders.class)
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @RestController
+  static class AsyncOrders {
+    @Idempotent
+    @PostMapping("/future")
+    java.util.concurrent.CompletableFuture<String> future() {
+      return java.util.concurrent.CompletableFuture.completedFuture("ok");
+    }
+
+    @Idempotent
+    @PostMapping("/deferred")
+    org.springframework.web.context.request.async.DeferredResult<String> deferred() {
+      return new org.springframework.web.context.request.async.DeferredResult<>();
+    }
+
+    @Idempotent
+    @PostMapping("/callable")
+    java.util.concurrent.Callable<String> callable() {
+      return () -> "ok";
+    }
+
+    @Idempotent
+    @PostMapping("/stream")
+    org.springframework.http.ResponseEntity<
+            org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody>
+        stream() {
+      return org.springframework.http.ResponseEntity.ok(out -> out.write(1));
+    }
+
+    @Idempotent
+    @PostMapping("/sync")
+    org.springframework.http.ResponseEntity<String> syncEntity() {
+      return org.springframework.http.ResponseEntity.ok("ok");
+    }
+  }
+
+  @RestController
+  static class SyncOrders {
+    @Idempotent
+    @PostMapping("/sync")
+    org.springframework.http.ResponseEntity<String> syncEntity() {
+      return org.springframework.http.ResponseEntity.ok("ok");
+    }
+  }
+
+  @Test
   void reportsAnInvalidRoutePattern() {
     runner
         .withPropertyValues("idem.http.routes=/payments/**/refunds")
