@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class OrdersController {
   private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
   private final AtomicInteger sequence = new AtomicInteger();
+  private volatile String lastThread = "";
 
   /** The request body. */
   public record Order(String item) {}
@@ -25,9 +26,15 @@ public class OrdersController {
     return count == null ? 0 : count.get();
   }
 
+  /** The thread the protected handler last ran on, as {@code Thread.toString()} shows it. */
+  public String lastThread() {
+    return lastThread;
+  }
+
   @Idempotent
   @PostMapping("/orders")
   ResponseEntity<Map<String, Object>> create(@RequestBody Order order) {
+    lastThread = Thread.currentThread().toString();
     executions.computeIfAbsent(order.item(), i -> new AtomicInteger()).incrementAndGet();
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(Map.of("id", sequence.incrementAndGet(), "item", order.item()));
