@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Why the pool: a server on virtual threads runs every request on a new thread, so a
  * thread-local instance would be built, seeded and thrown away once per request (a CSPRNG reads the
- * OS entropy source and fills 16 KiB of keystream: ~6 µs instead of ~25 ns a key). Pooled
- * instances are built once and handed from thread to thread under their lock, which also orders
- * every use after the previous one, so no two callers ever see the same state.
+ * OS entropy source and fills 16 KiB of keystream: ~6 µs instead of ~25 ns a key). Pooled instances
+ * are built once and handed from thread to thread under their lock, which also orders every use
+ * after the previous one, so no two callers ever see the same state.
  *
  * <p>Use as {@code try (T state = perThread.acquire()) { ... }}; closing a platform thread's own
  * instance does nothing. Thread-safe.
