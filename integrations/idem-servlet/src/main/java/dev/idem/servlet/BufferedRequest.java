@@ -1,7 +1,9 @@
 package dev.idem.servlet;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
@@ -15,15 +17,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import org.jspecify.annotations.Nullable;
 
-/** The request with its body already read: the handler reads the same bytes again. */
+/**
+ * The request with its body already read: the handler reads the same bytes again. An async context
+ * it starts writes to the capturing response too, never past it to the client.
+ */
 final class BufferedRequest extends HttpServletRequestWrapper {
   private final byte[] body;
+  private final ServletResponse response;
   private boolean streamUsed;
   private boolean readerUsed;
 
-  BufferedRequest(HttpServletRequest request, byte[] body) {
+  BufferedRequest(HttpServletRequest request, byte[] body, ServletResponse response) {
     super(request);
     this.body = body;
+    this.response = response;
+  }
+
+  /**
+   * Starts async processing on this request and the capturing response: the no-argument form would
+   * hand the handler the container's own response, whose late answer would race the filter's.
+   */
+  @Override
+  public AsyncContext startAsync() {
+    return startAsync(this, response);
   }
 
   @Override

@@ -88,7 +88,7 @@ public final class IdempotencyFilter implements Filter {
             body -> {
               CapturingResponse capturing = new CapturingResponse(response);
               capture.set(capturing);
-              chain.doFilter(new BufferedRequest(request, body), capturing);
+              chain.doFilter(new BufferedRequest(request, body, capturing), capturing);
               if (request.isAsyncStarted()) {
                 // Whatever the handler answers later would miss the stored record; an empty 200
                 // stored now would be replayed to every retry. A handler failure is honest.

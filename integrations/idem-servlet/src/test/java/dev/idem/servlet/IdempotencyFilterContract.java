@@ -515,13 +515,14 @@ public abstract class IdempotencyFilterContract {
       assertThat(server.executions).hasValue(1);
     }
 
-    @Test
-    void asyncHandlerIsAFailureNotAnEmptyAnswer() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"/async", "/async-plain"})
+    void asyncHandlerIsAFailureNotAnEmptyAnswer(String path) throws Exception {
       String key = newKey();
-      HttpResponse<String> first = post("/async", "a", key);
+      HttpResponse<String> first = post(path, "a", key);
       assertProblem(first, 500, "handler-failed");
       assertThat(first.body()).doesNotContain("late");
-      HttpResponse<String> replay = post("/async", "a", key);
+      HttpResponse<String> replay = post(path, "a", key);
       assertProblem(replay, 500, "handler-failed");
       assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
       assertThat(server.executions).hasValue(1);

@@ -36,9 +36,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * {@code .../status/N} answers N, {@code .../throw} throws, {@code .../slow} waits for {@link
  * #release}, {@code .../big} answers 100 bytes, {@code .../stream} streams in two parts, anything
  * {@code .../reader} echoes the body read with {@code getReader()}, {@code .../redirect} and {@code
- * .../send-error} use {@code sendRedirect} and {@code sendError}, {@code .../async} answers from an
- * async context after the dispatch returns, anything else answers 201 echoing the body with {@code
- * Location}, {@code Set-Cookie} and a custom header.
+ * .../send-error} use {@code sendRedirect} and {@code sendError}, {@code .../async} and {@code
+ * .../async-plain} (the no-argument {@code startAsync()}) answer from an async context after the
+ * dispatch returns, anything else answers 201 echoing the body with {@code Location}, {@code
+ * Set-Cookie} and a custom header.
  */
 final class TestServer implements AutoCloseable {
   static final long SMALL_LIMIT = 64;
@@ -177,10 +178,11 @@ final class TestServer implements AutoCloseable {
         res.getWriter().print("read " + text);
         return;
       }
-      if (path.endsWith("/async")) {
+      if (path.endsWith("/async") || path.endsWith("/async-plain")) {
         executions.incrementAndGet();
-        // With the objects it was given, as Spring MVC does, so the late answer goes to them.
-        jakarta.servlet.AsyncContext async = req.startAsync(req, res);
+        // With the objects it was given, as Spring MVC does, or (".../async-plain") without.
+        jakarta.servlet.AsyncContext async =
+            path.endsWith("/async-plain") ? req.startAsync() : req.startAsync(req, res);
         async.start(
             () -> {
               try {
