@@ -155,67 +155,6 @@ class JdbcStoreBehaviourIT {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
-  @DisplayName("acquire orders its statements by what recent calls found: fresh keys INSERT first")
-  void statementOrderFollowsTheTraffic(TestDatabase database) {
-    TestDatabase.Isolated db = db(database);
-    ManualClock clock = ManualClock.ofDefaults();
-    StatementLog log = new StatementLog(db.dataSource);
-    try (JdbcIdempotencyStore store =
-        JdbcIdempotencyStore.builder()
-            .dataSource(log.dataSource)
-            .dialect(database.dialect)
-            .tableName(db.table)
-            .clock(clock)
-            .build()) {
-      List<StoreKey> keys = new ArrayList<>();
-      List<LeaseToken> tokens = new ArrayList<>();
-      for (int i = 0; i < 25; i++) {
-        StoreKey key = freshKey();
-        AcquireResult result = store.acquire(key, fingerprint(), LEASE);
-        assertThat(result).isInstanceOf(AcquireResult.Acquired.class);
-        keys.add(key);
-        tokens.add(((AcquireResult.Acquired) result).token());
-      }
-      log.take();
-      // Fresh keys all along: the claim is one INSERT, as a hand-written claim would be.
-      StoreKey fresh = freshKey();
-      assertThat(store.acquire(fresh, fingerprint(), LEASE))
-          .isInstanceOf(AcquireResult.Acquired.class);
-      assertThat(log.take()).containsExactly("INSERT");
-      // A duplicate while the INSERT goes first: it finds the row and reads it.
-      assertThat(store.acquire(keys.get(0), fingerprint(), LEASE))
-          .isInstanceOf(AcquireResult.InProgress.class);
-      assertThat(log.take()).containsExactly("INSERT", "SELECT");
-      // An expired claim is still taken over, guarded by its expiry.
-      StoreKey lapsing = freshKey();
-      store.acquire(lapsing, fingerprint(), Duration.ofSeconds(1));
-      clock.advance(Duration.ofSeconds(2));
-      log.take();
-      assertThat(store.acquire(lapsing, fingerprint(), LEASE))
-          .isInstanceOf(AcquireResult.Acquired.class);
-      assertThat(log.take()).containsExactly("INSERT", "SELECT", "UPDATE");
-
-      for (int i = 0; i < keys.size(); i++) {
-        store.complete(keys.get(i), tokens.get(i), new byte[] {7}, LEASE);
-      }
-      for (StoreKey key : keys) {
-        assertThat(store.acquire(key, fingerprint(), LEASE))
-            .isInstanceOf(AcquireResult.Completed.class);
-      }
-      log.take();
-      // Replays all along: one SELECT each, like a plain read.
-      assertThat(store.acquire(keys.get(1), fingerprint(), LEASE))
-          .isInstanceOf(AcquireResult.Completed.class);
-      assertThat(log.take()).containsExactly("SELECT");
-      StoreKey afterReplays = freshKey();
-      assertThat(store.acquire(afterReplays, fingerprint(), LEASE))
-          .isInstanceOf(AcquireResult.Acquired.class);
-      assertThat(log.take()).containsExactly("SELECT", "INSERT");
-    }
-  }
-
-  @ParameterizedTest
-  @EnumSource(TestDatabase.class)
   @DisplayName("the sweeper deletes only expired records, in bounded batches")
   void sweeperDeletesOnlyExpired(TestDatabase database) throws SQLException {
     TestDatabase.Isolated db = db(database);

@@ -30,8 +30,6 @@ public final class SqlStore {
   // A row can vanish (release, sweeper) or be taken over between our statements; each retry makes
   // progress for someone, so a small bound only guards against a broken database.
   private static final int MAX_ACQUIRE_ATTEMPTS = 50;
-  // How far the order of an acquire's statements leans, at most, toward what recent acquires found.
-  private static final int ORDER_BOUND = 16;
 
   private final String name;
   private final DataSource dataSource;
@@ -39,12 +37,6 @@ public final class SqlStore {
   private final Clock clock;
   private final long maxResultBytes;
   private final ConnectionProvider completionConnections;
-  // Whether acquires lately found their key absent (> 0) or present (<= 0): a saturating counter,
-  // one step per acquire, like a branch predictor. A fresh key costs one statement fewer when the
-  // INSERT goes first (INSERT, not SELECT then INSERT); a replay or duplicate one fewer when the
-  // SELECT does (SELECT, not a no-op INSERT then SELECT). Racing updates may lose a step, which
-  // only delays a switch: both orders are correct.
-  private volatile int freshKeyScore;
 
   /** A store over {@code dataSource}; the table must exist. */
   public SqlStore(
@@ -67,28 +59,11 @@ public final class SqlStore {
     Objects.requireNonNull(fingerprint, "fingerprint");
     long leaseMillis = positiveMillis(lease, "lease");
     try (Connection c = ownConnection()) {
-      boolean learnt = false;
-      if (freshKeyScore > 0) {
-        // Mostly fresh keys lately: claim straight away; a key that exists falls through to read.
-        long now = clock.millis();
-        LeaseToken token = LeaseToken.random();
-        long expiresAt = now + leaseMillis;
-        boolean claimed = insertIfAbsent(c, key, fingerprint, token, now, expiresAt);
-        learn(claimed);
-        if (claimed) {
-          return new AcquireResult.Acquired(token, Instant.ofEpochMilli(expiresAt));
-        }
-        learnt = true;
-      }
       for (int attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
         long now = clock.millis();
         // Read first: replays and duplicates (the hot path in a retry storm) then cost one
-        // SELECT, like a plain read, and mint no token.
+        // SELECT, like a plain read, and mint no token; a claim's cost is dominated by its commit.
         Row row = select(c, key);
-        if (!learnt) {
-          learn(row == null);
-          learnt = true;
-        }
         if (row == null || row.expiresAt <= now) {
           LeaseToken token = LeaseToken.random();
           long expiresAt = now + leaseMillis;
@@ -125,13 +100,6 @@ public final class SqlStore {
     } catch (SQLException e) {
       throw SqlErrors.translate(name, "acquire", e);
     }
-  }
-
-  /** Moves the statement order one step toward what this acquire found. */
-  private void learn(boolean keyWasAbsent) {
-    int score = freshKeyScore;
-    freshKeyScore =
-        keyWasAbsent ? Math.min(ORDER_BOUND, score + 1) : Math.max(-ORDER_BOUND, score - 1);
   }
 
   public WriteResult complete(StoreKey key, LeaseToken token, byte[] result, Duration retention) {
