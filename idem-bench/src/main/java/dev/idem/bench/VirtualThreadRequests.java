@@ -6,6 +6,7 @@ import dev.idem.InMemoryIdempotencyStore;
 import dev.idem.KeyFormat;
 import dev.idem.KeyGenerator;
 import dev.idem.ResultCodec;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage: {@code java -cp benchmarks.jar dev.idem.bench.VirtualThreadRequests [tasks] [rounds]}
  */
 public final class VirtualThreadRequests {
-  private static final byte[] RESULT = "{\"id\":\"ord_123\"}".getBytes();
+  private static final byte[] RESULT = "{\"id\":\"ord_123\"}".getBytes(StandardCharsets.UTF_8);
   private static final Fingerprint FINGERPRINT =
       Fingerprint.ofHex("5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
 

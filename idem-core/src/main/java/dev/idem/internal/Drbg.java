@@ -209,7 +209,7 @@ public final class Drbg extends PerThread.Lendable {
     if (REFILL_BYTES - position < Long.BYTES) {
       byte[] bytes = new byte[Long.BYTES];
       nextBytes(bytes);
-      return toLong(bytes, 0);
+      return (long) LONGS.get(bytes, 0);
     }
     int at = position;
     long value = (long) LONGS.get(buffer, at);
@@ -271,14 +271,6 @@ public final class Drbg extends PerThread.Lendable {
       pairs[i] = (char) (BASE64URL[i >>> 6] << 8 | BASE64URL[i & 0x3F]);
     }
     return pairs;
-  }
-
-  private static long toLong(byte[] bytes, int offset) {
-    long value = 0;
-    for (int i = 0; i < Long.BYTES; i++) {
-      value = (value << 8) | (bytes[offset + i] & 0xFF);
-    }
-    return value;
   }
 
   private static Cipher newCtrCipher() {

@@ -48,35 +48,20 @@ class PerThreadTest {
     PerThread<Counted> perThread = new PerThread<>(Counted::new);
     Set<Counted> seen = ConcurrentHashMap.newKeySet();
     AtomicInteger overlaps = new AtomicInteger();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(32);
-    try {
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 32; t++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  for (int i = 0; i < 5_000; i++) {
-                    try (Counted borrowed = perThread.borrow(Thread.currentThread())) {
-                      if (borrowed.holders.incrementAndGet() != 1) {
-                        overlaps.incrementAndGet();
-                      }
-                      seen.add(borrowed);
-                      Thread.onSpinWait();
-                      borrowed.holders.decrementAndGet();
-                    }
-                  }
-                  return null;
-                }));
-      }
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    onThreads(
+        32,
+        () -> {
+          for (int i = 0; i < 5_000; i++) {
+            try (Counted borrowed = perThread.borrow(Thread.currentThread())) {
+              if (borrowed.holders.incrementAndGet() != 1) {
+                overlaps.incrementAndGet();
+              }
+              seen.add(borrowed);
+              Thread.onSpinWait();
+              borrowed.holders.decrementAndGet();
+            }
+          }
+        });
     assertThat(overlaps).hasValue(0);
     assertThat(seen).allMatch(PerThread.Lendable::pooled);
     assertThat(seen.size()).isBetween(1, perThread.poolSize());
@@ -87,27 +72,40 @@ class PerThreadTest {
   void pooledGeneratorsNeverRepeat() throws Exception {
     PerThread<Drbg> instances = Drbg.instances();
     Set<String> keys = ConcurrentHashMap.newKeySet();
-    ExecutorService pool = Executors.newFixedThreadPool(16);
+    onThreads(
+        16,
+        () -> {
+          for (int i = 0; i < 10_000; i++) {
+            try (Drbg random = instances.borrow(Thread.currentThread())) {
+              keys.add(random.nextBase64Url128());
+            }
+          }
+        });
+    assertThat(keys).hasSize(16 * 10_000);
+  }
+
+  /** Runs {@code task} on {@code threads} platform threads released together; rethrows failures. */
+  private static void onThreads(int threads, Runnable task) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < 16; t++) {
+      for (int t = 0; t < threads; t++) {
         done.add(
             pool.submit(
                 () -> {
-                  for (int i = 0; i < 10_000; i++) {
-                    try (Drbg random = instances.borrow(Thread.currentThread())) {
-                      keys.add(random.nextBase64Url128());
-                    }
-                  }
+                  start.await();
+                  task.run();
+                  return null;
                 }));
       }
+      start.countDown();
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
     }
-    assertThat(keys).hasSize(16 * 10_000);
   }
 
   @Test

@@ -156,7 +156,7 @@ class IdemWebConfiguration {
    * Callable}, {@code DeferredResult}, {@code WebAsyncTask}, futures, emitters, streaming bodies
    * and reactive types, also inside a {@code ResponseEntity}), or null for a synchronous one.
    */
-  static @Nullable String asynchronousResult(HandlerMethod method) {
+  private static @Nullable String asynchronousResult(HandlerMethod method) {
     ResolvableType returned = ResolvableType.forMethodReturnType(method.getMethod());
     Class<?> type = returned.toClass();
     if (HttpEntity.class.isAssignableFrom(type)) {

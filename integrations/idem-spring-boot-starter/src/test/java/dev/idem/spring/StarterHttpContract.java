@@ -155,8 +155,7 @@ abstract class StarterHttpContract {
     return meters.get(IdemMetrics.KEY_STATUS).tag("outcome", outcome).counter().count();
   }
 
-  private HttpResponse<String> post(String path, @Nullable String key, String item)
-      throws Exception {
+  HttpResponse<String> post(String path, @Nullable String key, String item) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
             .header("Content-Type", "application/json")
@@ -167,11 +166,11 @@ abstract class StarterHttpContract {
     return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static String newKey() {
+  static String newKey() {
     return UUID.randomUUID().toString();
   }
 
-  private static String newItem() {
+  static String newItem() {
     return "item-" + UUID.randomUUID();
   }
 }

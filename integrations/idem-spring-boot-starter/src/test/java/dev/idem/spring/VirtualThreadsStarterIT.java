@@ -2,11 +2,6 @@ package dev.idem.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
@@ -29,16 +24,7 @@ class VirtualThreadsStarterIT extends StarterHttpContract {
 
   @Test
   void handlersRunOnVirtualThreadsWhereTheJdkHasThem() throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/orders"))
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", UUID.randomUUID().toString())
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"virtual\"}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(post("/orders", newKey(), newItem()).statusCode()).isEqualTo(201);
     if (Runtime.version().feature() >= 21) {
       assertThat(orders.lastThread()).startsWith("VirtualThread[");
     } else {
