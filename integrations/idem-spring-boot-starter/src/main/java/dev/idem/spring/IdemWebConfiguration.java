@@ -110,7 +110,7 @@ class IdemWebConfiguration {
       problems.add(
           "@Idempotent on "
               + where
-              + ": it returns "
+              + ": it "
               + async
               + ", which answers after the filter has stored the response, so the key would"
               + " replay an empty answer; return the result itself (the key stays claimed while"
@@ -152,18 +152,29 @@ class IdemWebConfiguration {
   }
 
   /**
-   * The simple name of an asynchronous result type (Spring MVC's async return values: {@code
-   * Callable}, {@code DeferredResult}, {@code WebAsyncTask}, futures, emitters, streaming bodies
-   * and reactive types, also inside a {@code ResponseEntity}), or null for a synchronous one.
+   * How a handler answers asynchronously ("returns CompletableFuture", "is a Kotlin suspend
+   * function"), or null for a synchronous one. Spring MVC's async return values: {@code Callable},
+   * {@code DeferredResult}, {@code WebAsyncTask}, futures, emitters, streaming bodies and reactive
+   * types, also inside a {@code ResponseEntity}; and suspend functions, which it runs as
+   * coroutines.
    */
   private static @Nullable String asynchronousResult(HandlerMethod method) {
+    Class<?>[] parameters = method.getMethod().getParameterTypes();
+    // Compiled, a suspend function takes a Continuation last and returns Object; matched by name
+    // so that the check needs no Kotlin on the classpath.
+    if (parameters.length > 0
+        && "kotlin.coroutines.Continuation".equals(parameters[parameters.length - 1].getName())) {
+      return "is a Kotlin suspend function";
+    }
     ResolvableType returned = ResolvableType.forMethodReturnType(method.getMethod());
     Class<?> type = returned.toClass();
     if (HttpEntity.class.isAssignableFrom(type)) {
       Class<?> body = returned.as(HttpEntity.class).getGeneric(0).toClass();
-      return isAsynchronous(body) ? type.getSimpleName() + "<" + body.getSimpleName() + ">" : null;
+      return isAsynchronous(body)
+          ? "returns " + type.getSimpleName() + "<" + body.getSimpleName() + ">"
+          : null;
     }
-    return isAsynchronous(type) ? type.getSimpleName() : null;
+    return isAsynchronous(type) ? "returns " + type.getSimpleName() : null;
   }
 
   private static boolean isAsynchronous(Class<?> type) {

@@ -84,6 +84,8 @@ class IdemWebConfigurationTest {
                   .hasMessageContaining("it returns DeferredResult")
                   .hasMessageContaining("it returns Callable")
                   .hasMessageContaining("it returns ResponseEntity<StreamingResponseBody>")
+                  .hasMessageContaining("AsyncOrders#suspending")
+                  .hasMessageContaining("it is a Kotlin suspend function")
                   .hasMessageContaining("replay an empty answer")
                   .hasMessageNotContaining("syncEntity");
             });
@@ -122,6 +124,13 @@ class IdemWebConfigurationTest {
             org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody>
         stream() {
       return org.springframework.http.ResponseEntity.ok(out -> out.write(1));
+    }
+
+    /** What kotlinc makes of {@code suspend fun suspending(): String}. */
+    @Idempotent
+    @PostMapping("/suspending")
+    Object suspending(kotlin.coroutines.Continuation<? super String> continuation) {
+      return "ok";
     }
 
     @Idempotent
