@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,10 +32,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bounded and expiring. Expired records are dropped lazily and by {@link #sweep()}. While the
  * store holds fewer than {@code maximumSize} live records it never drops one before its lease or
- * retention ends. At the bound it first sweeps expired records, then, only if still full, evicts
+ * retention ends. At the bound it first drops expired records, then, only if still full, evicts
  * the least recently used record and counts it in {@link Stats#forcedEvictions()}: a non-zero count
  * means the bound is too small for the retention and traffic, and retries of evicted keys would run
- * again.
+ * again. Expired records at the least recently used end (where records of one retention expire
+ * first) go at once; finding others takes a scan of the segment, which runs only once one can have
+ * expired and at most once per eighth of the segment's size in inserts, so an insert at the bound
+ * costs O(1) amortised.
  *
  * <p>Thread-safe: every operation on a key is atomic. Records are spread over independently locked
  * segments by their key, so callers on different keys rarely wait for each other. Least recently
@@ -59,8 +61,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   // A lock is held for well under a microsecond: spinning this many pauses rides out a holder on
   // another core; a holder that was descheduled is still waited for by parking.
   private static final int SPINS_BEFORE_PARKING = 100;
-  // Full sweeps at the bound cost O(n); this spaces them out when they keep finding nothing.
-  private static final long SWEEP_BACKOFF_MILLIS = 1_000;
+  // A segment is swept at the bound at most once per (its size / this) inserts.
+  private static final int SWEEP_SPACING = 8;
 
   private final Clock clock;
   private final int maximumSize;
@@ -87,7 +89,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private static final class Segment {
     final ReentrantLock lock = new ReentrantLock();
     final LinkedHashMap<Bits256, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
-    long nextSweepAllowedAt = Long.MIN_VALUE;
+    // No record here expires before this (a lower bound: removals and renewals only raise the
+    // true minimum), so a sweep before it would find nothing.
+    long earliestExpiry = Long.MAX_VALUE;
+    // Inserts at the bound since the last sweep: sweeps, O(n), are spaced so that each insert pays
+    // for at most SWEEP_SPACING of the records they visit.
+    int insertsSinceSweep;
+
+    void put(Bits256 id, Entry entry) {
+      entries.put(id, entry);
+      earliestExpiry = Math.min(earliestExpiry, entry.expiresAtMillis());
+    }
 
     /** Takes the lock, spinning briefly before parking. */
     void lock() {
@@ -228,7 +240,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         makeRoom(segment, now);
         LeaseToken token = LeaseToken.random();
         long expiresAt = now + leaseMillis;
-        segment.entries.put(
+        segment.put(
             id,
             new Entry(RecordState.IN_PROGRESS, requestFingerprint, token, now, expiresAt, 0, null));
         size.increment();
@@ -262,7 +274,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       if (entry == null || !entry.heldBy(token, now)) {
         return WriteResult.LEASE_LOST;
       }
-      segment.entries.put(
+      segment.put(
           id,
           new Entry(
               RecordState.COMPLETED,
@@ -292,7 +304,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       if (entry == null || !entry.heldBy(token, now)) {
         return WriteResult.LEASE_LOST;
       }
-      segment.entries.put(
+      segment.put(
           id,
           new Entry(
               RecordState.IN_PROGRESS,
@@ -408,14 +420,27 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     if (excess <= 0) {
       return;
     }
-    if (now >= segment.nextSweepAllowedAt) {
-      int removed = sweepExpired(segment, now);
-      segment.nextSweepAllowedAt = removed > 0 ? now : now + SWEEP_BACKOFF_MILLIS;
-      excess -= removed;
+    // With one retention for all keys the eldest records are also the first to expire: taking
+    // every expired one off that end costs one check each, where a sweep per insert would scan
+    // the whole segment whenever records expire one at a time.
+    Iterator<Entry> eldestFirst = segment.entries.values().iterator();
+    while (eldestFirst.hasNext() && eldestFirst.next().expiredAt(now)) {
+      eldestFirst.remove();
+      size.decrement();
+      expiredRemovals.increment();
+      excess--;
     }
-    Iterator<Map.Entry<Bits256, Entry>> eldestFirst = segment.entries.entrySet().iterator();
+    // Expired records elsewhere in the segment (other leases and retentions, replays that moved
+    // records away from the eldest end): a full scan, spaced out, and only once one can exist.
+    segment.insertsSinceSweep++;
+    if (excess > 0
+        && now >= segment.earliestExpiry
+        && segment.insertsSinceSweep >= segment.entries.size() / SWEEP_SPACING) {
+      excess -= sweepExpired(segment, now);
+    }
+    eldestFirst = segment.entries.values().iterator();
     for (; excess > 0 && eldestFirst.hasNext(); excess--) {
-      Entry eldest = eldestFirst.next().getValue();
+      Entry eldest = eldestFirst.next();
       eldestFirst.remove();
       size.decrement();
       if (eldest.expiredAt(now)) {
@@ -428,12 +453,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private int sweepExpired(Segment segment, long now) {
     int removed = 0;
+    long earliest = Long.MAX_VALUE;
     for (Iterator<Entry> it = segment.entries.values().iterator(); it.hasNext(); ) {
-      if (it.next().expiredAt(now)) {
+      Entry entry = it.next();
+      if (entry.expiredAt(now)) {
         it.remove();
         removed++;
+      } else {
+        earliest = Math.min(earliest, entry.expiresAtMillis());
       }
     }
+    segment.earliestExpiry = earliest;
+    segment.insertsSinceSweep = 0;
     size.add(-removed);
     expiredRemovals.add(removed);
     return removed;

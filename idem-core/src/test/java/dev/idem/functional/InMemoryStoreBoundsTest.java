@@ -62,6 +62,47 @@ class InMemoryStoreBoundsTest {
   }
 
   @Test
+  @DisplayName("at its bound it finds an expired record behind live ones before evicting any")
+  void findsExpiredBehindLiveOnes() {
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder().clock(clock).maximumSize(3).build();
+    store.acquire(key(1), FP, LEASE); // abandoned: its lease ends long before the others' retention
+    complete(store, 0);
+    complete(store, 2);
+    store.find(key(1)); // the abandoned claim is now the most recently used; 0 is the eldest
+    clock.advance(LEASE.plusSeconds(1));
+
+    complete(store, 3);
+
+    assertThat(store.stats().forcedEvictions()).isZero();
+    assertThat(store.stats().expiredRemovals()).isEqualTo(1);
+    assertThat(store.find(key(0))).isPresent();
+    assertThat(store.find(key(2))).isPresent();
+    assertThat(store.find(key(3))).isPresent();
+  }
+
+  @Test
+  @DisplayName("at its bound it keeps finding expired records as they expire one at a time")
+  void expiredOneAtATime() {
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder().clock(clock).maximumSize(50).build();
+    Duration retention = Duration.ofSeconds(50);
+    for (int i = 0; i < 500; i++) {
+      // A record a second, each kept 50 s: from the 51st on, every insert finds the store full
+      // and exactly one record (completed 50 s earlier) just expired.
+      LeaseToken token = ((AcquireResult.Acquired) store.acquire(key(i), FP, LEASE)).token();
+      store.complete(key(i), token, new byte[] {1}, retention);
+      clock.advance(Duration.ofSeconds(1));
+    }
+
+    assertThat(store.stats().forcedEvictions()).isZero();
+    assertThat(store.stats().expiredRemovals()).isEqualTo(450);
+    for (int i = 451; i < 500; i++) { // 450 expired as the clock reached 500 s
+      assertThat(store.find(key(i))).as("record %d", i).isPresent();
+    }
+  }
+
+  @Test
   @DisplayName("when it must evict a live record it evicts the least recently used and counts it")
   void evictsLeastRecentlyUsedAndCounts() {
     InMemoryIdempotencyStore store =
