@@ -32,13 +32,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bounded and expiring. Expired records are dropped lazily and by {@link #sweep()}. While the
  * store holds fewer than {@code maximumSize} live records it never drops one before its lease or
- * retention ends. At the bound it first drops expired records, then, only if still full, evicts
- * the least recently used record and counts it in {@link Stats#forcedEvictions()}: a non-zero count
+ * retention ends. At the bound it first drops expired records, then, only if still full, evicts the
+ * least recently used record and counts it in {@link Stats#forcedEvictions()}: a non-zero count
  * means the bound is too small for the retention and traffic, and retries of evicted keys would run
  * again. Expired records at the least recently used end (where records of one retention expire
  * first) go at once; finding others takes a scan of the segment, which runs only once one can have
  * expired and at most once per eighth of the segment's size in inserts, so an insert at the bound
- * costs O(1) amortised.
+ * costs O(1) amortised. Between scans such a record can outlast a live one that is evicted (and
+ * counted).
  *
  * <p>Thread-safe: every operation on a key is atomic. Records are spread over independently locked
  * segments by their key, so callers on different keys rarely wait for each other. Least recently
@@ -94,7 +95,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     long earliestExpiry = Long.MAX_VALUE;
     // Inserts at the bound since the last sweep: sweeps, O(n), are spaced so that each insert pays
     // for at most SWEEP_SPACING of the records they visit.
-    int insertsSinceSweep;
+    long insertsSinceSweep;
 
     void put(Bits256 id, Entry entry) {
       entries.put(id, entry);
