@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -30,16 +33,16 @@ import org.jspecify.annotations.Nullable;
  * simulator. It deduplicates within one process only and loses everything on restart; use the Redis
  * or JDBC store when several instances serve the same keys.
  *
- * <p>Bounded and expiring. Expired records are dropped lazily and by {@link #sweep()}. While the
- * store holds fewer than {@code maximumSize} live records it never drops one before its lease or
- * retention ends. At the bound it first drops expired records, then, only if still full, evicts the
- * least recently used record and counts it in {@link Stats#forcedEvictions()}: a non-zero count
- * means the bound is too small for the retention and traffic, and retries of evicted keys would run
- * again. Expired records at the least recently used end (where records of one retention expire
- * first) go at once; finding others takes a scan of the segment, which runs only once one can have
- * expired and at most once per eighth of the segment's size in inserts, so an insert at the bound
- * costs O(1) amortised. Between scans such a record can outlast a live one that is evicted (and
- * counted).
+ * <p>Bounded and expiring. Expired records are dropped lazily, by {@link #sweep()} and, with {@link
+ * Builder#sweepInterval}, by a scheduled sweep that {@link #close()} stops. While the store holds
+ * fewer than {@code maximumSize} live records it never drops one before its lease or retention
+ * ends. At the bound it first drops expired records, then, only if still full, evicts the least
+ * recently used record and counts it in {@link Stats#forcedEvictions()}: a non-zero count means the
+ * bound is too small for the retention and traffic, and retries of evicted keys would run again.
+ * Expired records at the least recently used end (where records of one retention expire first) go
+ * at once; finding others takes a scan of the segment, which runs only once one can have expired
+ * and at most once per eighth of the segment's size in inserts, so an insert at the bound costs
+ * O(1) amortised. Between scans such a record can outlast a live one that is evicted (and counted).
  *
  * <p>Thread-safe: every operation on a key is atomic. Records are spread over independently locked
  * segments by their key, so callers on different keys rarely wait for each other. Least recently
@@ -73,6 +76,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private final LongAdder size = new LongAdder();
   private final LongAdder forcedEvictions = new LongAdder();
   private final LongAdder expiredRemovals = new LongAdder();
+  private final @Nullable ScheduledExecutorService sweeper;
 
   private InMemoryIdempotencyStore(Builder builder) {
     this.clock = builder.clock;
@@ -83,6 +87,20 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     this.segments = new Segment[count];
     for (int i = 0; i < count; i++) {
       segments[i] = new Segment();
+    }
+    Duration interval = builder.sweepInterval;
+    if (interval == null) {
+      this.sweeper = null;
+    } else {
+      this.sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "idem-memory-sweeper");
+                thread.setDaemon(true);
+                return thread;
+              });
+      long millis = Math.max(1, interval.toMillis());
+      sweeper.scheduleWithFixedDelay(this::sweep, millis, millis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -389,6 +407,14 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return removed;
   }
 
+  /** Stops the scheduled sweep, if any; the records stay usable. */
+  @Override
+  public void close() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+  }
+
   /** A snapshot of the store's counters. */
   public Stats stats() {
     return new Stats((int) size.sum(), maximumSize, forcedEvictions.sum(), expiredRemovals.sum());
@@ -494,6 +520,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
     private int maximumSize = DEFAULT_MAXIMUM_SIZE;
+    private @Nullable Duration sweepInterval;
     private boolean clockSet;
     private boolean maximumSizeSet;
 
@@ -529,6 +556,24 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     /**
+     * Runs {@link InMemoryIdempotencyStore#sweep()} on a daemon thread with this delay between
+     * runs, until {@link InMemoryIdempotencyStore#close()}, so expired records leave memory even
+     * when nothing touches them. Default: no scheduled sweep (expired records go when read, and at
+     * the bound).
+     *
+     * @throws NullPointerException if {@code sweepInterval} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder sweepInterval(Duration sweepInterval) {
+      Objects.requireNonNull(sweepInterval, "sweepInterval");
+      if (this.sweepInterval != null) {
+        throw new IllegalStateException("sweepInterval was already set");
+      }
+      this.sweepInterval = sweepInterval;
+      return this;
+    }
+
+    /**
      * Builds the store.
      *
      * @throws IllegalArgumentException listing every invalid option
@@ -537,6 +582,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       List<String> problems = new ArrayList<>();
       if (maximumSize < 1) {
         problems.add("maximumSize must be at least 1, was " + maximumSize);
+      }
+      if (sweepInterval != null && (sweepInterval.isZero() || sweepInterval.isNegative())) {
+        problems.add("sweepInterval must be positive, was " + sweepInterval);
       }
       ConfigProblems.throwIfAny("InMemoryIdempotencyStore", problems);
       return new InMemoryIdempotencyStore(this);

@@ -161,10 +161,55 @@ class InMemoryStoreBoundsTest {
   }
 
   @Test
-  @DisplayName("an invalid bound fails at build()")
+  @DisplayName("an invalid bound or sweep interval fails at build(), listing both")
   void invalidBound() {
-    assertThatThrownBy(() -> InMemoryIdempotencyStore.builder().maximumSize(0).build())
+    assertThatThrownBy(
+            () ->
+                InMemoryIdempotencyStore.builder()
+                    .maximumSize(0)
+                    .sweepInterval(Duration.ZERO)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("maximumSize must be at least 1");
+        .hasMessageContaining("maximumSize must be at least 1")
+        .hasMessageContaining("sweepInterval must be positive");
+  }
+
+  @Test
+  @DisplayName("a scheduled sweep drops expired records nobody reads, until close()")
+  void scheduledSweep() throws InterruptedException {
+    // The system clock: the sweep runs on a real schedule.
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder().sweepInterval(Duration.ofMillis(20)).build();
+    try {
+      store.acquire(key(1), FP, Duration.ofMillis(50));
+      awaitSize(store, 0);
+      assertThat(store.stats().expiredRemovals()).isEqualTo(1);
+    } finally {
+      store.close();
+    }
+
+    store.acquire(key(2), FP, Duration.ofMillis(20));
+    Thread.sleep(400);
+    assertThat(store.stats().size()).as("no sweep after close()").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("without a sweep interval expired records stay until read or the bound")
+  void noScheduledSweepByDefault() throws InterruptedException {
+    InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().build();
+    store.acquire(key(1), FP, Duration.ofMillis(20));
+    Thread.sleep(200);
+    assertThat(store.stats().size()).isEqualTo(1);
+    assertThat(store.find(key(1))).isEmpty();
+    assertThat(store.stats().size()).isZero();
+  }
+
+  private static void awaitSize(InMemoryIdempotencyStore store, int size)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (store.stats().size() != size && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(store.stats().size()).isEqualTo(size);
   }
 }

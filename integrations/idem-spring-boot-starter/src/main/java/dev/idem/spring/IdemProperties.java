@@ -4,6 +4,7 @@ import dev.idem.Idempotency;
 import dev.idem.InMemoryIdempotencyStore;
 import dev.idem.StoreFailurePolicy;
 import dev.idem.http.RoutePolicy;
+import dev.idem.jdbc.JdbcIdempotencyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,12 +175,23 @@ public class IdemProperties {
     /** Most records kept; the oldest are evicted beyond it. */
     private int maximumSize = InMemoryIdempotencyStore.DEFAULT_MAXIMUM_SIZE;
 
+    /** Delay between sweeps that drop expired records from memory; 0 turns them off. */
+    private Duration sweepInterval = Duration.ofMinutes(1);
+
     public int getMaximumSize() {
       return maximumSize;
     }
 
     public void setMaximumSize(int maximumSize) {
       this.maximumSize = maximumSize;
+    }
+
+    public Duration getSweepInterval() {
+      return sweepInterval;
+    }
+
+    public void setSweepInterval(Duration sweepInterval) {
+      this.sweepInterval = sweepInterval;
     }
   }
 
@@ -215,6 +227,31 @@ public class IdemProperties {
 
     /** Whether to create the table at startup when missing (else run the shipped DDL yourself). */
     private boolean createTable = false;
+
+    /**
+     * Delay between sweeps that delete expired rows in bounded batches; 0 turns them off (when
+     * something else deletes them). Safe on several instances at once.
+     */
+    private Duration sweepInterval = Duration.ofMinutes(5);
+
+    /** Rows one sweep statement deletes at most. */
+    private int sweepBatchSize = JdbcIdempotencyStore.DEFAULT_SWEEP_BATCH_SIZE;
+
+    public Duration getSweepInterval() {
+      return sweepInterval;
+    }
+
+    public void setSweepInterval(Duration sweepInterval) {
+      this.sweepInterval = sweepInterval;
+    }
+
+    public int getSweepBatchSize() {
+      return sweepBatchSize;
+    }
+
+    public void setSweepBatchSize(int sweepBatchSize) {
+      this.sweepBatchSize = sweepBatchSize;
+    }
 
     public String getTableName() {
       return tableName;

@@ -32,13 +32,17 @@ final class IdemStoreConfigurations {
     @Bean
     @ConditionalOnMissingBean(IdempotencyStore.class)
     InMemoryIdempotencyStore idempotencyStore(IdemProperties properties) {
+      IdemProperties.Memory memory = properties.getStore().getMemory();
+      InMemoryIdempotencyStore.Builder builder =
+          InMemoryIdempotencyStore.builder().maximumSize(memory.getMaximumSize());
+      if (!memory.getSweepInterval().isZero()) {
+        builder.sweepInterval(memory.getSweepInterval());
+      }
       try {
-        return InMemoryIdempotencyStore.builder()
-            .maximumSize(properties.getStore().getMemory().getMaximumSize())
-            .build();
+        return builder.build();
       } catch (IllegalArgumentException e) {
         throw IdemAutoConfiguration.invalid(
-            java.util.List.of("idem.store.memory.maximum-size: " + e.getMessage()));
+            java.util.List.of("idem.store.memory.*: " + e.getMessage()));
       }
     }
   }
@@ -98,13 +102,19 @@ final class IdemStoreConfigurations {
     @ConditionalOnMissingBean(IdempotencyStore.class)
     JdbcIdempotencyStore idempotencyStore(IdemProperties properties, DataSource dataSource) {
       IdemProperties.Jdbc jdbc = properties.getStore().getJdbc();
+      JdbcIdempotencyStore.Builder builder =
+          JdbcIdempotencyStore.builder()
+              .dataSource(dataSource)
+              .tableName(jdbc.getTableName())
+              .createTable(jdbc.isCreateTable())
+              .connectionProvider(new SpringConnectionProvider())
+              .sweepBatchSize(jdbc.getSweepBatchSize());
+      // Without a sweep the table only grows: every key ever seen stays as an expired row.
+      if (!jdbc.getSweepInterval().isZero()) {
+        builder.sweepInterval(jdbc.getSweepInterval());
+      }
       try {
-        return JdbcIdempotencyStore.builder()
-            .dataSource(dataSource)
-            .tableName(jdbc.getTableName())
-            .createTable(jdbc.isCreateTable())
-            .connectionProvider(new SpringConnectionProvider())
-            .build();
+        return builder.build();
       } catch (IllegalArgumentException e) {
         throw IdemAutoConfiguration.invalid(java.util.List.of(e.getMessage()));
       }

@@ -31,6 +31,9 @@ class ConfigurationMetadataTest {
             "idem.store.redis.key-prefix",
             "idem.store.jdbc.table-name",
             "idem.store.jdbc.create-table",
+            "idem.store.jdbc.sweep-interval",
+            "idem.store.jdbc.sweep-batch-size",
+            "idem.store.memory.sweep-interval",
             "idem.retention",
             "idem.lease",
             "idem.max-wait",
@@ -46,6 +49,10 @@ class ConfigurationMetadataTest {
     assertThat(properties.get("idem.retention").get("defaultValue").asText()).isEqualTo("24h");
     assertThat(properties.get("idem.lease").get("defaultValue").asText()).isEqualTo("60s");
     assertThat(properties.get("idem.store.type").get("description").asText()).contains("redis");
+    assertThat(properties.get("idem.store.jdbc.sweep-interval").get("defaultValue").asText())
+        .isEqualTo("5m");
+    assertThat(properties.get("idem.store.memory.sweep-interval").get("defaultValue").asText())
+        .isEqualTo("1m");
     assertThat(properties.get("idem.tracing.enabled").get("defaultValue").asBoolean()).isTrue();
     assertThat(properties.get("idem.admin.allowed-scopes").get("description").asText())
         .contains("tenant:*")

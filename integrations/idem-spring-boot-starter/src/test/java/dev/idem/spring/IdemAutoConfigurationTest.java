@@ -27,6 +27,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class IdemAutoConfigurationTest {
+  private static final Fingerprint FINGERPRINT = Fingerprint.ofHex("ab".repeat(32));
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(AutoConfigurations.of(IdemAutoConfiguration.class));
@@ -42,6 +43,36 @@ class IdemAutoConfigurationTest {
               .isInstanceOf(InMemoryIdempotencyStore.class);
           assertThat(context.getBean(Idempotency.class).keyPolicy().name()).isEqualTo("ietf");
         });
+  }
+
+  @Test
+  void sweepsTheMemoryStoreOnItsInterval() {
+    runner
+        .withPropertyValues("idem.store.memory.sweep-interval=20ms")
+        .run(
+            context -> {
+              InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+              store.acquire(new StoreKey("a".repeat(64)), FINGERPRINT, Duration.ofMillis(30));
+              long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+              while (store.stats().size() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+              }
+              assertThat(store.stats().size()).isZero();
+              assertThat(store.stats().expiredRemovals()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aZeroSweepIntervalTurnsTheMemorySweepOff() {
+    runner
+        .withPropertyValues("idem.store.memory.sweep-interval=0")
+        .run(
+            context -> {
+              InMemoryIdempotencyStore store = context.getBean(InMemoryIdempotencyStore.class);
+              store.acquire(new StoreKey("a".repeat(64)), FINGERPRINT, Duration.ofMillis(20));
+              Thread.sleep(300);
+              assertThat(store.stats().size()).isEqualTo(1);
+            });
   }
 
   @Test

@@ -2,12 +2,17 @@ package dev.idem.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idem.Fingerprint;
 import dev.idem.jdbc.JdbcIdempotencyStore;
 import dev.idem.spi.IdempotencyStore;
+import dev.idem.spi.StoreKey;
 import dev.idem.testservers.JdbcTestDatabase;
 import dev.idem.testservers.PostgresTestServer;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -38,6 +43,7 @@ class PostgresStarterIT extends StarterHttpContract {
     registry.add("idem.store.type", () -> "jdbc");
     registry.add("idem.store.jdbc.table-name", () -> SCHEMA + ".idem_records");
     registry.add("idem.store.jdbc.create-table", () -> "true");
+    registry.add("idem.store.jdbc.sweep-interval", () -> "200ms");
   }
 
   @AfterAll
@@ -49,6 +55,34 @@ class PostgresStarterIT extends StarterHttpContract {
     try (Connection c = db.connect();
         Statement s = c.createStatement()) {
       s.execute(sql);
+    }
+  }
+
+  @Test
+  @DisplayName("the configured sweep deletes expired rows that nothing reads")
+  void sweepsExpiredRows() throws Exception {
+    StoreKey key = new StoreKey(UUID.randomUUID().toString().replace("-", "").repeat(2));
+    store.acquire(key, Fingerprint.ofHex("ab".repeat(32)), Duration.ofMillis(100));
+    assertThat(rows(key)).isEqualTo(1);
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (rows(key) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+
+    assertThat(rows(key)).as("rows left for the expired claim").isZero();
+  }
+
+  private static int rows(StoreKey key) throws Exception {
+    try (Connection c = PostgresTestServer.get().connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM " + SCHEMA + ".idem_records WHERE idem_key = ?")) {
+      ps.setString(1, key.hex());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
     }
   }
 
