@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestInstance;
  * The web tool in a real headless Chromium (the system's {@code /usr/bin/chromium}, driven by
  * Playwright), against {@code idem serve} started as users start it. Every section is exercised by
  * clicks; no page may log a console error or throw; each test writes its section's screenshot to
- * {@code docs/screenshots/}.
+ * {@code target/screenshots/}, or to {@code docs/screenshots/} when run with {@code
+ * -Didem.update-screenshots=true} (so the test suite leaves a clone's tracked files alone).
  *
  * <p>The one kind of console message tolerated is Chromium's own "Failed to load resource" line for
  * the 400, 409, 422 and 429 answers of the API that the page provokes on purpose (a duplicate in
@@ -48,7 +49,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebToolIT {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path SCREENSHOTS = Path.of("..", "docs", "screenshots").toAbsolutePath().normalize();
+  static final Path SCREENSHOTS =
+      (Boolean.getBoolean("idem.update-screenshots")
+              ? Path.of("..", "docs", "screenshots")
+              : Path.of("target", "screenshots"))
+          .toAbsolutePath()
+          .normalize();
   private static final Pattern EXPECTED_API_ANSWER =
       Pattern.compile(
           "Failed to load resource: the server responded with a status of (400|409|422|429)\\b.*");
