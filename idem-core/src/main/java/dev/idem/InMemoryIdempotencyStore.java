@@ -58,6 +58,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   /** The bound divided by this, rounded down to a power of two, is the number of segments. */
   static final int RECORDS_PER_SEGMENT = 1024;
 
+  private static final System.Logger LOG =
+      System.getLogger(InMemoryIdempotencyStore.class.getName());
   // Many segments: two callers on one segment is rare contention, but whoever loses parks, and a
   // park and wake-up cost more than a hundred lock holds. 16 segments parked 12,000 times a second
   // on two threads at the bound; 64 (and the spin below) cut that twentyfold.
@@ -100,7 +102,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 return thread;
               });
       long millis = Math.max(1, interval.toMillis());
-      sweeper.scheduleWithFixedDelay(this::sweep, millis, millis, TimeUnit.MILLISECONDS);
+      sweeper.scheduleWithFixedDelay(this::scheduledSweep, millis, millis, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -405,6 +407,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       }
     }
     return removed;
+  }
+
+  private void scheduledSweep() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      // A task that throws is never run again by its executor: log it and keep the schedule.
+      LOG.log(System.Logger.Level.WARNING, "idem in-memory store: sweep failed", e);
+    }
   }
 
   /** Stops the scheduled sweep, if any; the records stay usable. */

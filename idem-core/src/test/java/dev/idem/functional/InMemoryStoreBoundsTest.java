@@ -9,7 +9,11 @@ import dev.idem.ManualClock;
 import dev.idem.spi.AcquireResult;
 import dev.idem.spi.LeaseToken;
 import dev.idem.spi.StoreKey;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -191,6 +195,60 @@ class InMemoryStoreBoundsTest {
     store.acquire(key(2), FP, Duration.ofMillis(20));
     Thread.sleep(400);
     assertThat(store.stats().size()).as("no sweep after close()").isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a scheduled sweep that fails does not stop the next ones")
+  void failedSweepKeepsTheSchedule() throws InterruptedException {
+    FailingClock failingClock = new FailingClock(clock);
+    InMemoryIdempotencyStore store =
+        InMemoryIdempotencyStore.builder()
+            .clock(failingClock)
+            .sweepInterval(Duration.ofMillis(20))
+            .build();
+    try {
+      store.acquire(key(1), FP, Duration.ofSeconds(1));
+      clock.advance(Duration.ofSeconds(2));
+      // Several in a row: an executor drops a periodic task for good at its first exception.
+      failingClock.failuresLeft.set(3);
+      awaitSize(store, 0);
+      assertThat(failingClock.failuresLeft).hasValue(0);
+    } finally {
+      store.close();
+    }
+  }
+
+  /** A manual clock whose next reads fail. */
+  private static final class FailingClock extends Clock {
+    final AtomicInteger failuresLeft = new AtomicInteger();
+    private final ManualClock time;
+
+    FailingClock(ManualClock time) {
+      this.time = time;
+    }
+
+    @Override
+    public long millis() {
+      if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("clock unavailable");
+      }
+      return time.millis();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return time.getZone();
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   @Test
