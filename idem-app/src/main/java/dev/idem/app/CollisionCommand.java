@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
     name = "collision",
     mixinStandardHelpOptions = true,
     description = {
-      "Probability that n random keys of b bits contain at least one collision (birthday bound",
-      "P = 1 - e^(-n(n-1)/2N), N = 2^bits, computed stably for tiny P).",
+      "Probability that n random keys of b bits contain at least one collision.",
+      "Birthday bound: P = 1 - e^(-n(n-1)/2N), N = 2^bits, computed stably for tiny P.",
       "With --target, also how many keys reach that probability."
     })
 final class CollisionCommand implements Callable<Integer> {

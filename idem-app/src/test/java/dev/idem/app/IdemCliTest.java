@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -180,6 +182,28 @@ class IdemCliTest {
       assertThat(run.status()).isEqualTo(ExitCodes.USAGE);
       assertThat(run.err()).contains("not a number");
     }
+  }
+
+  @Test
+  @DisplayName("lists every command with a summary that is a whole sentence")
+  void commandSummaries() {
+    Run run = idem("--help");
+    String commands = run.out().substring(run.out().indexOf("Commands:") + "Commands:".length());
+    // A command starts at two spaces of indent; its summary wraps onto deeper-indented lines.
+    Map<String, String> summaries = new LinkedHashMap<>();
+    String current = null;
+    for (String line : commands.split("\n")) {
+      if (line.matches("  \\S.*")) {
+        String[] nameAndSummary = line.trim().split("\\s+", 2);
+        current = nameAndSummary[0];
+        summaries.put(current, nameAndSummary.length > 1 ? nameAndSummary[1] : "");
+      } else if (current != null && !line.isBlank()) {
+        summaries.merge(current, " " + line.trim(), String::concat);
+      }
+    }
+    assertThat(summaries)
+        .containsKeys("keygen", "key", "collision", "check", "codegen", "serve")
+        .allSatisfy((name, summary) -> assertThat(summary).as(name).endsWith("."));
   }
 
   @Test
