@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,6 +138,43 @@ class ConformanceCheckerTest {
         assertThat(result(report, "first-request").exchanges().get(0).request().method())
             .isEqualTo("PATCH");
       }
+    }
+
+    @Test
+    @DisplayName("closes its HTTP client after each run where the JDK can (21+)")
+    void closesItsClient() throws IOException, InterruptedException {
+      Set<Thread> before = selectorThreads();
+      try (ReferenceServer server = ReferenceServer.correct()) {
+        ConformanceChecker checker =
+            ConformanceChecker.builder().target(server.ordersUri()).build();
+        for (int i = 0; i < 3; i++) {
+          assertThat(checker.run().passed()).isTrue();
+        }
+      }
+      if (!AutoCloseable.class.isAssignableFrom(HttpClient.class)) {
+        // JDK 17-20: HttpClient has no close(); its thread ends when the client is collected.
+        assertThat(Runtime.version().feature()).isLessThan(21);
+        return;
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      Set<Thread> left = selectorThreads();
+      left.removeAll(before);
+      while (!left.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+        left = selectorThreads();
+        left.removeAll(before);
+      }
+      assertThat(left).as("selector threads of the runs' clients").isEmpty();
+    }
+
+    private static Set<Thread> selectorThreads() {
+      Set<Thread> threads = new HashSet<>();
+      for (Thread thread : Thread.getAllStackTraces().keySet()) {
+        if (thread.isAlive() && thread.getName().matches("HttpClient-\\d+-SelectorManager")) {
+          threads.add(thread);
+        }
+      }
+      return threads;
     }
 
     @Test
