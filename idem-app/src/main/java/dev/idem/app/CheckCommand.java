@@ -45,13 +45,13 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "URL",
-      description = "The endpoint, e.g. http://localhost:8080/api/demo/orders")
+      description = "The endpoint, e.g.%nhttp://localhost:8080/api/demo/orders")
   URI url;
 
   @Option(
       names = "--body",
       paramLabel = "JSON",
-      description = "The request body (default: " + ConformanceChecker.DEFAULT_BODY + ").")
+      description = "The request body%n(default: " + ConformanceChecker.DEFAULT_BODY + ").")
   String body;
 
   @Option(
@@ -64,7 +64,7 @@ final class CheckCommand implements Callable<Integer> {
 
   @Option(
       names = {"-H", "--header"},
-      paramLabel = "K:V",
+      paramLabel = "HEADER",
       description = "A header every request carries, e.g. 'X-Tenant-Id: t1'. Repeatable.")
   List<String> headers = List.of();
 

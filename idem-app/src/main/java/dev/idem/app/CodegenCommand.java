@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
       "Generates Idempotency-Key middleware you own, following Idem's HTTP semantics: atomic"
           + " claim with a lease, fingerprint mismatch refused, 409 + Retry-After for a running"
           + " duplicate, replays marked Idempotent-Replayed: true, GET/HEAD/OPTIONS untouched.",
-      "Prints the middleware to stdout; --out DIR writes a runnable example project (middleware,"
-          + " a sample POST /orders endpoint and its package.json, requirements.txt or pom.xml)."
+      "Prints the middleware to stdout; --out DIR writes a runnable example project:",
+      "the middleware, a sample POST /orders endpoint and its build file",
+      "(package.json, requirements.txt or pom.xml)."
     })
 final class CodegenCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

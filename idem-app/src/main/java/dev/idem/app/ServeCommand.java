@@ -19,18 +19,19 @@ import picocli.CommandLine.Spec;
     description = {
       "Starts the demo API protected by Idem, with Prometheus metrics and health, on one port.",
       "",
-      "  POST /api/demo/orders        {\"item\": string, \"amount\": integer}, Idempotency-Key"
-          + " required;",
-      "                               ?delayMs=0..10000 slows the handler, ?fail=500 makes it fail",
-      "  POST /api/demo/sandbox/orders  the same with a 5s retention, to watch a key expire",
-      "  GET  /api/demo/orders/count  the side-effect counter of the tenant (X-Tenant-Id, default"
-          + " public)",
+      "  POST /api/demo/orders          {\"item\": string, \"amount\": integer}; needs an",
+      "                                 Idempotency-Key. ?delayMs=0..10000 slows the",
+      "                                 handler, ?fail=500 makes it fail.",
+      "  POST /api/demo/sandbox/orders  The same with a 5s retention, to watch a key",
+      "                                 expire.",
+      "  GET  /api/demo/orders/count    The side-effect counter of the tenant",
+      "                                 (X-Tenant-Id, default public).",
       "  GET  /actuator/prometheus, /actuator/health",
       "",
-      "Stores: memory; h2:PATH (the default, a file under ./data, so records survive restarts);"
-          + " redis://HOST:PORT; jdbc:postgresql://..., jdbc:mariadb://..., jdbc:h2:...",
-      "Database credentials may also come from SPRING_DATASOURCE_USERNAME and"
-          + " SPRING_DATASOURCE_PASSWORD."
+      "Stores: memory; h2:PATH (the default, a file under ./data, so records survive",
+      "restarts); redis://HOST:PORT; jdbc:postgresql://..., jdbc:mariadb://...,",
+      "jdbc:h2:... Database credentials may also come from SPRING_DATASOURCE_USERNAME",
+      "and SPRING_DATASOURCE_PASSWORD."
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

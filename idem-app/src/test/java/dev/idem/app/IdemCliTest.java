@@ -207,6 +207,37 @@ class IdemCliTest {
   }
 
   @Test
+  @DisplayName("keeps help within 80 columns without breaking URLs, file names or JSON apart")
+  void helpLayout() {
+    Map<List<String>, List<String>> keptWhole =
+        Map.of(
+            List.of("--help"), List.of(),
+            List.of("keygen", "--help"), List.of(),
+            List.of("key", "inspect", "--help"), List.of(),
+            List.of("collision", "--help"), List.of(),
+            List.of("check", "--help"),
+                List.of(
+                    "http://localhost:8080/api/demo/orders",
+                    "{\"item\":\"idem-check\",\"amount\":1}",
+                    "--header=HEADER"),
+            List.of("codegen", "--help"), List.of("package.json", "requirements.txt"),
+            List.of("serve", "--help"),
+                List.of(
+                    "needs an\n                                 Idempotency-Key.",
+                    "SPRING_DATASOURCE_USERNAME"));
+    keptWhole.forEach(
+        (args, tokens) -> {
+          Run run = idem(args.toArray(String[]::new));
+          assertThat(run.lines())
+              .as(String.join(" ", args))
+              .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+          for (String token : tokens) {
+            assertThat(run.out()).as(String.join(" ", args)).contains(token);
+          }
+        });
+  }
+
+  @Test
   @DisplayName("has --help on every command")
   void help() {
     for (String[] args :
