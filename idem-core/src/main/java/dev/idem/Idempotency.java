@@ -45,6 +45,13 @@ public interface Idempotency extends AutoCloseable {
   /** Default retention of a completed record: 24 hours. */
   Duration DEFAULT_RETENTION = Duration.ofHours(24);
 
+  /**
+   * The longest lease, retention, wait or heartbeat interval an engine or an {@link Invocation}
+   * accepts: 36,500 days (about a century). Longer ones would overflow the engine's nanosecond and
+   * the stores' millisecond arithmetic, and a record kept longer is kept for good in all but name.
+   */
+  Duration MAX_DURATION = Duration.ofDays(36_500);
+
   /** Default lease of a claim: 60 seconds, renewed by the heartbeat while the operation runs. */
   Duration DEFAULT_LEASE = Duration.ofSeconds(60);
 
@@ -83,6 +90,10 @@ public interface Idempotency extends AutoCloseable {
    * @throws NullPointerException if an argument is null
    * @throws RuntimeException whatever the operation threw (after the key was released); checked
    *     exceptions arrive wrapped in {@link IdempotencyException}
+   * @throws IdempotencyException if the operation completed but the codec could not encode its
+   *     result: nothing is stored and the key stays claimed until its lease ends, so that a retry
+   *     does not run the operation again at once
+   * @throws IllegalStateException after {@link #close()}
    */
   <T> Outcome<T> execute(Invocation invocation, ResultCodec<T> codec, Operation<T> operation);
 
@@ -112,7 +123,11 @@ public interface Idempotency extends AutoCloseable {
    */
   IdempotencyAdmin admin();
 
-  /** Stops the heartbeat thread this engine owns. Idempotent. */
+  /**
+   * Stops taking new calls ({@link #execute} then throws {@link IllegalStateException}). Calls
+   * already running keep their leases renewed until they finish; then the heartbeat thread this
+   * engine owns stops. Does not wait for them. Idempotent.
+   */
   @Override
   void close();
 
@@ -301,6 +316,12 @@ public interface Idempotency extends AutoCloseable {
       if (maxWait.isNegative()) {
         problems.add("maxWait must not be negative, was " + maxWait);
       }
+      requireAtMostMax(retention, "retention", problems);
+      requireAtMostMax(lease, "lease", problems);
+      requireAtMostMax(maxWait, "maxWait", problems);
+      if (heartbeatInterval != null) {
+        requireAtMostMax(heartbeatInterval, "heartbeatInterval", problems);
+      }
       if (keyDigestSecret != null && keyDigestSecret.length < MIN_SECRET_BYTES) {
         problems.add(
             "keyDigestSecret must be at least "
@@ -329,6 +350,12 @@ public interface Idempotency extends AutoCloseable {
         throw new IllegalStateException(option + " was already set");
       }
       alreadySet.add(option);
+    }
+
+    private static void requireAtMostMax(Duration value, String name, List<String> problems) {
+      if (value.compareTo(MAX_DURATION) > 0) {
+        problems.add(name + " must be at most " + MAX_DURATION + ", was " + value);
+      }
     }
 
     private static void requirePositive(Duration value, String name, List<String> problems) {

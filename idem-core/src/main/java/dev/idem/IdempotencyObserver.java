@@ -5,9 +5,11 @@ import dev.idem.spi.StoreUnavailableException;
 
 /**
  * Hooks for metrics and logs; every method defaults to doing nothing, like a no-op metrics factory.
- * Called on the caller's thread (or the heartbeat thread for renewals) and must not throw or block.
- * Never receives keys or bodies: only what is safe to export, which includes the digest a record is
- * stored under (the store holds nothing else either).
+ * Called on the caller's thread (or the heartbeat thread for renewals) and must not block. An
+ * exception it throws is logged ({@code System.Logger}) and otherwise ignored: a failing metrics
+ * hook never fails a call or stops lease renewals. Never receives keys or bodies: only what is safe
+ * to export, which includes the digest a record is stored under (the store holds nothing else
+ * either).
  */
 public interface IdempotencyObserver {
 

@@ -260,7 +260,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       if (entry == null) {
         makeRoom(segment, now);
         LeaseToken token = LeaseToken.random();
-        long expiresAt = now + leaseMillis;
+        long expiresAt = expiry(now, leaseMillis);
         segment.put(
             id,
             new Entry(RecordState.IN_PROGRESS, requestFingerprint, token, now, expiresAt, 0, null));
@@ -302,7 +302,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
               entry.fingerprint(),
               null,
               entry.createdAtMillis(),
-              now + retentionMillis,
+              expiry(now, retentionMillis),
               now,
               copy));
       return WriteResult.APPLIED;
@@ -332,7 +332,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
               entry.fingerprint(),
               token,
               entry.createdAtMillis(),
-              now + leaseMillis,
+              expiry(now, leaseMillis),
               0,
               null));
       return WriteResult.APPLIED;
@@ -513,7 +513,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     if (duration.isZero() || duration.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive: " + duration);
     }
-    return Math.max(1, duration.toMillis());
+    try {
+      return Math.max(1, duration.toMillis());
+    } catch (ArithmeticException beyondLongMillis) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** {@code now + millis}, saturating: a wrapped sum would make a record expire at once. */
+  private static long expiry(long now, long millis) {
+    return millis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + millis;
   }
 
   @Override

@@ -26,7 +26,8 @@ public record Invocation(
 
   /**
    * @throws NullPointerException if scope, key or fingerprint is null
-   * @throws IllegalArgumentException if lease or retention is not positive, or maxWait negative
+   * @throws IllegalArgumentException if lease or retention is not positive, maxWait is negative, or
+   *     any of them is longer than {@link Idempotency#MAX_DURATION}
    */
   public Invocation {
     Objects.requireNonNull(scope, "scope");
@@ -37,6 +38,7 @@ public record Invocation(
     if (maxWait != null && maxWait.isNegative()) {
       throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
     }
+    requireAtMostMax(maxWait, "maxWait");
   }
 
   /** An invocation in the empty scope with the engine's defaults. */
@@ -88,6 +90,14 @@ public record Invocation(
   private static void requirePositive(@Nullable Duration duration, String name) {
     if (duration != null && (duration.isZero() || duration.isNegative())) {
       throw new IllegalArgumentException(name + " must be positive: " + duration);
+    }
+    requireAtMostMax(duration, name);
+  }
+
+  private static void requireAtMostMax(@Nullable Duration duration, String name) {
+    if (duration != null && duration.compareTo(Idempotency.MAX_DURATION) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be at most " + Idempotency.MAX_DURATION + ": " + duration);
     }
   }
 }

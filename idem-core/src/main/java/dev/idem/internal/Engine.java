@@ -19,11 +19,13 @@ import dev.idem.spi.AcquireResult;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
+import dev.idem.spi.RecordState;
 import dev.idem.spi.ResultTooLargeException;
 import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +59,7 @@ public final class Engine implements Idempotency {
     this.defaultRenewEvery = renewEvery(lease);
     this.maxWait = settings.maxWait();
     this.storeFailurePolicy = settings.storeFailurePolicy();
-    this.observer = settings.observer();
+    this.observer = GuardedObserver.of(settings.observer());
     this.digester = new KeyDigester(settings.keyDigestSecret());
     this.heartbeat =
         new Heartbeat(settings.heartbeatInterval(), observer, settings.heartbeatExecutor());
@@ -70,6 +72,9 @@ public final class Engine implements Idempotency {
     Objects.requireNonNull(invocation, "invocation");
     Objects.requireNonNull(codec, "codec");
     Objects.requireNonNull(operation, "operation");
+    if (heartbeat.isClosed()) {
+      throw new IllegalStateException("this idempotency engine is closed");
+    }
     KeyCheck check = keyPolicy.check(invocation.key());
     if (check instanceof KeyCheck.Rejected rejected) {
       throw new KeyRejectedException(rejected);
@@ -97,7 +102,15 @@ public final class Engine implements Idempotency {
       }
       if (acquired instanceof AcquireResult.Acquired claim) {
         observer.onOutcome(OutcomeType.EXECUTED, System.nanoTime() - started);
-        return run(storeKey, claim.token(), claimLease, claimRetention, codec, operation, started);
+        return run(
+            storeKey,
+            fingerprint,
+            claim.token(),
+            claimLease,
+            claimRetention,
+            codec,
+            operation,
+            started);
       }
       if (acquired instanceof AcquireResult.Completed completed) {
         observer.onOutcome(OutcomeType.REPLAYED, System.nanoTime() - started);
@@ -110,7 +123,8 @@ public final class Engine implements Idempotency {
       AcquireResult.InProgress inProgress = (AcquireResult.InProgress) acquired;
       long remaining = waitNanos - (System.nanoTime() - started);
       if (remaining <= 0
-          || !pause(Math.min(Math.min(pollNanos, remaining), inProgress.retryAfter().toNanos()))) {
+          || !pause(
+              Math.min(Math.min(pollNanos, remaining), saturatedNanos(inProgress.retryAfter())))) {
         observer.onOutcome(OutcomeType.IN_PROGRESS, System.nanoTime() - started);
         return new Outcome.InProgress<>(wholeSecondsAtLeastOne(inProgress.retryAfter()));
       }
@@ -120,6 +134,7 @@ public final class Engine implements Idempotency {
 
   private <T> Outcome<T> run(
       StoreKey storeKey,
+      Fingerprint fingerprint,
       LeaseToken token,
       Duration claimLease,
       Duration claimRetention,
@@ -128,15 +143,12 @@ public final class Engine implements Idempotency {
       long claimedNanos) {
     Duration renewEvery = claimLease == lease ? defaultRenewEvery : renewEvery(claimLease);
     Claim claim = new Claim(store, observer, storeKey, token, claimLease, renewEvery, claimedNanos);
-    heartbeat.register(claim);
     T value;
-    byte[] encoded;
     try {
+      // Inside the try: a heartbeat that cannot start (a supplied executor shut down, the engine
+      // closed) must release the key it claimed rather than leave it held with nothing running.
+      heartbeat.register(claim);
       value = operation.run(claim);
-      encoded =
-          claim.releaseRequested()
-              ? new byte[0]
-              : Objects.requireNonNull(codec.encode(value), "codec.encode returned null");
     } catch (Throwable failure) {
       heartbeat.unregister(claim);
       claim.finish();
@@ -150,15 +162,37 @@ public final class Engine implements Idempotency {
       observer.onReleased();
       return new Outcome.Executed<>(value, Outcome.Storage.RELEASED);
     }
-    return new Outcome.Executed<>(value, complete(storeKey, token, encoded, claimRetention));
+    byte[] encoded;
+    try {
+      encoded = Objects.requireNonNull(codec.encode(value), "codec.encode returned null");
+    } catch (RuntimeException e) {
+      // The operation has run: releasing the key would let a retry run it again at once. The
+      // claim stays until its lease ends, as when the store cannot take the result.
+      throw new IdempotencyException(
+          "the operation completed but its result could not be encoded, so nothing was stored;"
+              + " the key stays claimed until its lease ends ("
+              + claimLease
+              + "): "
+              + e,
+          e);
+    }
+    return new Outcome.Executed<>(
+        value, complete(storeKey, fingerprint, token, encoded, claimRetention));
   }
 
   private Outcome.Storage complete(
-      StoreKey storeKey, LeaseToken token, byte[] encoded, Duration claimRetention) {
+      StoreKey storeKey,
+      Fingerprint fingerprint,
+      LeaseToken token,
+      byte[] encoded,
+      Duration claimRetention) {
     for (int attempt = 0; ; attempt++) {
       try {
         WriteResult written = store.complete(storeKey, token, encoded, claimRetention);
         if (written instanceof WriteResult.Applied) {
+          return Outcome.Storage.STORED;
+        }
+        if (attempt > 0 && storedByEarlierAttempt(storeKey, fingerprint, encoded)) {
           return Outcome.Storage.STORED;
         }
         observer.onLeaseLost();
@@ -175,6 +209,27 @@ public final class Engine implements Idempotency {
           return Outcome.Storage.STORE_FAILED;
         }
       }
+    }
+  }
+
+  /**
+   * Whether an earlier attempt whose reply was lost did complete the record: the retry then finds
+   * the key completed, not held, and would otherwise report a lost lease for a stored result.
+   */
+  private boolean storedByEarlierAttempt(
+      StoreKey storeKey, Fingerprint fingerprint, byte[] encoded) {
+    try {
+      return store
+          .find(storeKey)
+          .filter(
+              found ->
+                  found.state() == RecordState.COMPLETED
+                      && found.fingerprint().equals(fingerprint)
+                      && Arrays.equals(found.result(), encoded))
+          .isPresent();
+    } catch (StoreUnavailableException e) {
+      observer.onStoreFailure(StoreCall.FIND, e);
+      return false;
     }
   }
 
@@ -276,6 +331,13 @@ public final class Engine implements Idempotency {
         + ", storeFailurePolicy="
         + storeFailurePolicy
         + "]";
+  }
+
+  /** A store's retry-after in nanoseconds; one held for centuries must not overflow the wait. */
+  private static long saturatedNanos(Duration duration) {
+    return duration.compareTo(Idempotency.MAX_DURATION) > 0
+        ? Idempotency.MAX_DURATION.toNanos()
+        : duration.toNanos();
   }
 
   private static Duration wholeSecondsAtLeastOne(Duration duration) {

@@ -15,47 +15,96 @@ import org.jspecify.annotations.Nullable;
  * Renews the leases of running operations. One periodic task scans the registered claims instead of
  * one scheduled task per call: registering costs a set insert, which keeps short operations cheap,
  * and only claims that run past their renewal interval cause store traffic.
+ *
+ * <p>The task ticks at half the shortest renewal interval it has been given (between {@value
+ * #MIN_TICK_MILLIS} ms and {@value #MAX_TICK_MILLIS} ms), so a claim with a per-call lease shorter
+ * than the engine's is renewed in time too. After {@link #close()} no new claim is accepted; the
+ * claims still running keep being renewed until they finish, then the task stops.
  */
 final class Heartbeat implements AutoCloseable {
-  private static final long MIN_TICK_MILLIS = 10;
+  private static final long MIN_TICK_MILLIS = 5;
   private static final long MAX_TICK_MILLIS = 1_000;
 
   // Sized well past the claims usually in flight: a table of 16 bins is one cache line, which every
   // caller's register and unregister would write, so callers on different cores contended for it.
   private final Set<Claim> active = ConcurrentHashMap.newKeySet(1024);
-  private final long tickMillis;
   private final IdempotencyObserver observer;
   private final @Nullable ScheduledExecutorService suppliedExecutor;
   private @Nullable ScheduledExecutorService ownExecutor;
+  private volatile long tickNanos;
   private volatile @Nullable ScheduledFuture<?> task;
-  private boolean closed;
+  private volatile boolean closed;
 
   Heartbeat(
       Duration interval,
       IdempotencyObserver observer,
       @Nullable ScheduledExecutorService suppliedExecutor) {
-    this.tickMillis = Math.max(MIN_TICK_MILLIS, Math.min(MAX_TICK_MILLIS, interval.toMillis() / 2));
+    this.tickNanos = tickFor(interval.toNanos());
     this.observer = observer;
     this.suppliedExecutor = suppliedExecutor;
   }
 
+  /**
+   * Renews {@code claim} until it is unregistered or its lease is lost.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   * @throws java.util.concurrent.RejectedExecutionException if a supplied executor refuses the task
+   */
   void register(Claim claim) {
     active.add(claim);
-    if (task == null) {
-      start();
+    // Read after the add, as close() reads the set after setting the flag: one of the two sees
+    // the other, so a claim is either refused here or keeps the task running until it finishes.
+    if (closed) {
+      active.remove(claim);
+      throw new IllegalStateException("the idempotency engine is closed");
     }
+    long wanted = tickFor(claim.renewEveryNanos);
+    if (task == null || wanted < tickNanos) {
+      try {
+        schedule(wanted);
+      } catch (RuntimeException e) {
+        active.remove(claim);
+        throw e;
+      }
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   void unregister(Claim claim) {
     active.remove(claim);
   }
 
-  private synchronized void start() {
-    if (task != null || closed) {
+  private static long tickFor(long renewEveryNanos) {
+    return Math.max(
+        TimeUnit.MILLISECONDS.toNanos(MIN_TICK_MILLIS),
+        Math.min(TimeUnit.MILLISECONDS.toNanos(MAX_TICK_MILLIS), renewEveryNanos / 2));
+  }
+
+  /** Starts the task, or restarts it at a shorter tick; the tick never grows back. */
+  private synchronized void schedule(long wantedTickNanos) {
+    if (closed) {
+      throw new IllegalStateException("the idempotency engine is closed");
+    }
+    ScheduledFuture<?> previous = task;
+    if (previous != null && tickNanos <= wantedTickNanos) {
       return;
     }
-    ScheduledExecutorService executor = suppliedExecutor;
-    if (executor == null) {
+    long tick = previous == null ? Math.min(tickNanos, wantedTickNanos) : wantedTickNanos;
+    task = executor().scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.NANOSECONDS);
+    tickNanos = tick;
+    if (previous != null) {
+      previous.cancel(false);
+    }
+  }
+
+  private ScheduledExecutorService executor() {
+    if (suppliedExecutor != null) {
+      return suppliedExecutor;
+    }
+    if (ownExecutor == null) {
       ownExecutor =
           Executors.newSingleThreadScheduledExecutor(
               runnable -> {
@@ -63,10 +112,8 @@ final class Heartbeat implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
               });
-      executor = ownExecutor;
     }
-    task =
-        executor.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    return ownExecutor;
   }
 
   private void tick() {
@@ -82,23 +129,33 @@ final class Heartbeat implements AutoCloseable {
       } catch (StoreUnavailableException e) {
         // Keep the claim: the next tick tries again while the lease may still be running.
         observer.onStoreFailure(IdempotencyObserver.StoreCall.RENEW, e);
-      } catch (RuntimeException e) {
-        // A misbehaving store must not kill the periodic task (which would stop all renewals).
+      } catch (Throwable e) {
+        // Anything escaping ends the periodic task for good, and with it every renewal.
         observer.onStoreFailure(
             IdempotencyObserver.StoreCall.RENEW,
             new StoreUnavailableException("renew failed: " + e, e));
       }
     }
+    if (closed && active.isEmpty()) {
+      stop();
+    }
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
-    if (task != null) {
-      task.cancel(false);
+    if (active.isEmpty()) {
+      stop();
+    }
+  }
+
+  private synchronized void stop() {
+    ScheduledFuture<?> running = task;
+    if (running != null) {
+      running.cancel(false);
     }
     if (ownExecutor != null) {
-      ownExecutor.shutdownNow();
+      ownExecutor.shutdown();
     }
   }
 }
