@@ -4,6 +4,7 @@ import dev.idem.internal.FieldExclusions;
 import dev.idem.internal.JsonCanonicalizer;
 import dev.idem.internal.JsonParser;
 import dev.idem.internal.JsonValue;
+import dev.idem.internal.Wtf8;
 import dev.idem.spi.ConfigProblems;
 import java.io.IOException;
 import java.io.InputStream;
@@ -300,7 +301,7 @@ public final class Fingerprinter {
   }
 
   private static void string(MessageDigest digest, String s) {
-    byte[] bytes = utf8(s);
+    byte[] bytes = Wtf8.encode(s);
     integer(digest, bytes.length);
     digest.update(bytes);
   }
@@ -310,35 +311,6 @@ public final class Fingerprinter {
     digest.update((byte) (value >>> 16));
     digest.update((byte) (value >>> 8));
     digest.update((byte) value);
-  }
-
-  // UTF-8, except that a lone surrogate is encoded as its own three bytes (as WTF-8 does) instead
-  // of the '?' String.getBytes would write, which would make "\uD800" and "?" frame alike.
-  private static byte[] utf8(String s) {
-    byte[] out = new byte[s.length() * 3];
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        out[n++] = (byte) c;
-      } else if (c < 0x800) {
-        out[n++] = (byte) (0xC0 | (c >> 6));
-        out[n++] = (byte) (0x80 | (c & 0x3F));
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        out[n++] = (byte) (0xF0 | (cp >> 18));
-        out[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-        out[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-        out[n++] = (byte) (0x80 | (cp & 0x3F));
-      } else {
-        out[n++] = (byte) (0xE0 | (c >> 12));
-        out[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-        out[n++] = (byte) (0x80 | (c & 0x3F));
-      }
-    }
-    return Arrays.copyOf(out, n);
   }
 
   private static MessageDigest newSha256() {

@@ -81,8 +81,8 @@ public final class KeyDigester {
       putLength(input, DOMAIN.length, scope.length());
       state.update(input, 0, end);
     } else {
-      byte[] scopeBytes = scope.getBytes(StandardCharsets.UTF_8);
-      byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+      byte[] scopeBytes = Wtf8.encode(scope);
+      byte[] keyBytes = Wtf8.encode(key);
       state.update(DOMAIN, 0, DOMAIN.length);
       byte[] length = new byte[4];
       putLength(length, 0, scopeBytes.length);

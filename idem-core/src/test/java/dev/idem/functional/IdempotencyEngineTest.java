@@ -306,6 +306,18 @@ class IdempotencyEngineTest {
     }
 
     @Test
+    @DisplayName("a scope with a lone surrogate is not the scope with '?' in its place")
+    void loneSurrogateScopes() {
+      Idempotency idempotency = engine();
+      // A principal decoded from JSON can hold "\ud800"; plain UTF-8 would write it as '?'.
+      assertThat(idempotency.storeKey("tenant-\uD800", KEY))
+          .isNotEqualTo(idempotency.storeKey("tenant-?", KEY))
+          .isNotEqualTo(idempotency.storeKey("tenant-\uDFFF", KEY));
+      assertThat(idempotency.storeKey("tenant-\uD800", "k\uD800"))
+          .isNotEqualTo(idempotency.storeKey("tenant-\uD800", "k?"));
+    }
+
+    @Test
     @DisplayName("the store sees a digest, never the key; HMAC digests differ from plain SHA-256")
     void storeSeesOnlyDigests() {
       Idempotency plain = engine();
