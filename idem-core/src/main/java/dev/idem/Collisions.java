@@ -42,7 +42,8 @@ public final class Collisions {
 
   /**
    * How many keys of {@code bits} random bits it takes for the collision probability to reach
-   * {@code probability}: the inverse of {@link #probability}.
+   * {@code probability}: the inverse of {@link #probability}. At least 2, the fewest keys that can
+   * collide.
    *
    * @throws IllegalArgumentException if {@code probability} is not in (0, 1) or {@code bits} is not
    *     1 to 512
@@ -56,7 +57,8 @@ public final class Collisions {
     // n(n-1)/2N = -ln(1-P), solved for n; log1p keeps tiny P exact.
     double target = -Math.log1p(-probability);
     double scaled = Math.scalb(8 * target, bits);
-    return (1 + Math.sqrt(1 + scaled)) / 2;
+    // Two keys are the fewest that can collide; when even two exceed the target, two it is.
+    return Math.max(2, (1 + Math.sqrt(1 + scaled)) / 2);
   }
 
   /**

@@ -156,16 +156,36 @@ public record KeyInspection(
           true,
           Instant.ofEpochMilli(millis));
     }
+    String hex = key.replace("-", "");
+    if (hex.chars().allMatch(c -> c == '0') || hex.chars().allMatch(c -> c == 'f' || c == 'F')) {
+      return new Shape(
+          null,
+          "the " + (hex.charAt(0) == '0' ? "nil" : "max") + " UUID: a constant, no random bits",
+          0,
+          true,
+          false,
+          null);
+    }
     boolean nameBased = version == 3 || version == 5;
-    // v1/v6 carry a 14-bit random clock sequence at most; the node is often a MAC address.
-    int bits = nameBased ? 0 : (version == 1 || version == 6) ? 14 : 122;
-    return new Shape(
-        null,
-        "UUID version " + version + (nameBased ? ": derived from a name, not random" : ""),
-        bits,
-        nameBased,
-        version == 1 || version == 6,
-        null);
+    boolean timeBased = version == 1 || version == 2 || version == 6;
+    String description;
+    int bits;
+    if (nameBased) {
+      description = "UUID version " + version + ": derived from a name, not random";
+      bits = 0;
+    } else if (timeBased) {
+      // v1/v6 carry a 14-bit random clock sequence at most (v2 gives most of it to a local id);
+      // the node is often a MAC address.
+      description = "UUID version " + version + ": a timestamp and a node id";
+      bits = version == 2 ? 6 : 14;
+    } else if (version == 8) {
+      description = "UUID version 8: a custom layout, at most 122 random bits";
+      bits = 122;
+    } else {
+      description = "UUID version " + version + ": not a version RFC 9562 defines";
+      bits = 0;
+    }
+    return new Shape(null, description, bits, nameBased, version == 1 || version == 6, null);
   }
 
   private static @Nullable Shape timestamped(String key) {

@@ -44,14 +44,16 @@ class CollisionsTest {
     for (double p : new double[] {1e-30, 1e-12, 1e-6, 0.01, 0.5, 0.99}) {
       for (int bits : new int[] {64, 80, 122, 128, 256}) {
         double n = Collisions.keysForProbability(p, bits);
-        if (n < 2) {
-          // Fewer than two keys cannot collide: the target is below what one pair gives.
-          assertThat(Collisions.probability(2, bits)).isGreaterThan(p);
+        assertThat(n).as("two keys are the fewest that can collide").isGreaterThanOrEqualTo(2);
+        if (n == 2) {
+          // The target is below what one pair gives.
+          assertThat(Collisions.probability(2, bits)).isGreaterThanOrEqualTo(p);
           continue;
         }
         assertThat(Collisions.probability(n, bits)).isCloseTo(p, Percentage.withPercentage(1e-6));
       }
     }
+    assertThat(Collisions.keysForProbability(1e-30, 64)).isEqualTo(2);
     assertThatThrownBy(() -> Collisions.keysForProbability(1, 128))
         .hasMessageContaining("strictly between 0 and 1");
   }

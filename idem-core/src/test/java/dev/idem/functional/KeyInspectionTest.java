@@ -55,6 +55,21 @@ class KeyInspectionTest {
   }
 
   @Test
+  @DisplayName("credits no random bits to the nil and max UUIDs or to undefined versions")
+  void constantAndUndefinedUuids() {
+    KeyInspection nil = KeyInspection.of("00000000-0000-0000-0000-000000000000");
+    assertThat(nil.randomBits()).isZero();
+    assertThat(nil.deterministic()).isTrue();
+    assertThat(nil.description()).contains("nil UUID");
+    assertThat(KeyInspection.of("ffffffff-ffff-ffff-ffff-ffffffffffff").randomBits()).isZero();
+    assertThat(KeyInspection.of("886313e1-3b8a-f372-9b90-0c9aee199e5d").randomBits()).isZero();
+    KeyInspection v2 = KeyInspection.of("000003e8-2b8a-21ef-8a00-325096b39f47");
+    assertThat(v2.randomBits()).isLessThan(14);
+    KeyInspection v8 = KeyInspection.of("886313e1-3b8a-8372-9b90-0c9aee199e5d");
+    assertThat(v8.description()).contains("custom layout");
+  }
+
+  @Test
   @DisplayName("bounds the entropy of unknown keys by length and alphabet")
   void unknown() {
     KeyInspection digits = KeyInspection.of("12345678901234567890");
