@@ -265,11 +265,16 @@ public interface Idempotency extends AutoCloseable {
     }
 
     /**
-     * The engine's clock. Default system UTC. Stores keep their own clock (or the server's).
+     * Has no effect, and will be removed. The engine measures waits, leases and heartbeats with
+     * {@link System#nanoTime()}, which no wall-clock step can disturb; every time a record holds
+     * comes from its store, so inject a clock there (e.g. {@code
+     * InMemoryIdempotencyStore.builder().clock(clock)}).
      *
      * @throws NullPointerException if null
      * @throws IllegalStateException if already set
+     * @deprecated the engine reads no wall clock; set the store's clock instead
      */
+    @Deprecated(forRemoval = true)
     public Builder clock(Clock clock) {
       once("clock");
       this.clock = Objects.requireNonNull(clock, "clock");

@@ -61,8 +61,7 @@ class EngineInTransactionIT {
     ManualClock clock = ManualClock.ofDefaults();
     AtomicInteger runs = new AtomicInteger();
     try (JdbcIdempotencyStore store = db.store().clock(clock).build();
-        Idempotency idempotency =
-            Idempotency.builder().store(store).clock(clock).lease(LEASE).build()) {
+        Idempotency idempotency = Idempotency.builder().store(store).lease(LEASE).build()) {
       Invocation committed = Invocation.of(UUID.randomUUID().toString(), fingerprint());
       assertThat(pay(db, idempotency, committed, runs, true)).isInstanceOf(Outcome.Executed.class);
       assertThat(pay(db, idempotency, committed, runs, true)).isInstanceOf(Outcome.Replayed.class);
