@@ -11,11 +11,13 @@ import dev.idem.KeyRejectedException;
 import dev.idem.MalformedBodyException;
 import dev.idem.Outcome;
 import dev.idem.http.internal.Exchange;
+import dev.idem.http.internal.SnapshotCodec;
 import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.StoreUnavailableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,9 +65,12 @@ import org.jspecify.annotations.Nullable;
  * RoutePolicy#releasingStatuses()} release the key instead; on a {@link RoutePolicy#retryable()}
  * route so do 5xx answers. A handler that throws is answered with a 500 problem that is stored (its
  * side effects may have happened), or released on a retryable route. A response body over the
- * route's limit is sent in full to this client, but a {@link ProblemType#RESPONSE_TOO_LARGE}
- * problem is stored in its place: never a truncated body, and the key is kept, because the work was
- * done.
+ * route's limit, or whose stored form is over the store's own limit ({@link
+ * Builder#maxStoredBytes}), is sent in full to this client, but a {@link
+ * ProblemType#RESPONSE_TOO_LARGE} problem is stored in its place: never a truncated body, and the
+ * key is kept, because the work was done. A store that refuses a result this layer was not told was
+ * too large (its limit unset here) makes the engine release the key; the problem is then stored
+ * under a new claim at once, so only a retry racing that moment can run the handler again.
  *
  * <p>Immutable and thread-safe.
  */
@@ -77,6 +82,12 @@ public final class HttpIdempotency {
   /** The response header marking a replay. */
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
+  /**
+   * The smallest {@link Builder#maxStoredBytes} accepted: 4 KiB, room for the problem stored in
+   * place of a response that is too large.
+   */
+  public static final long MIN_STORED_BYTES = 4096;
+
   private final Idempotency idempotency;
   private final Fingerprinter fingerprinter;
   private final HttpProfile profile;
@@ -84,6 +95,7 @@ public final class HttpIdempotency {
   private final RoutePolicy defaults;
   private final HeaderAllowList allowList;
   private final HttpObserver observer;
+  private final long maxStoredBytes;
 
   private HttpIdempotency(Builder builder) {
     this.idempotency = Objects.requireNonNull(builder.idempotency);
@@ -93,6 +105,7 @@ public final class HttpIdempotency {
     this.defaults = builder.defaults;
     this.allowList = builder.allowList;
     this.observer = builder.observer;
+    this.maxStoredBytes = builder.maxStoredBytes;
   }
 
   /** A builder; use it once. */
@@ -216,7 +229,11 @@ public final class HttpIdempotency {
       return rejectKey(e.rejection());
     }
     if (outcome instanceof Outcome.Executed<Exchange> executed) {
-      return new Decision.Executed(executed.value().toClient(), executed.storage(), failure.get());
+      Outcome.Storage storage = executed.storage();
+      if (storage == Outcome.Storage.RESULT_TOO_LARGE) {
+        storage = storeTooLargeProblem(invocation, executed.value().toClient());
+      }
+      return new Decision.Executed(executed.value().toClient(), storage, failure.get());
     }
     if (outcome instanceof Outcome.Replayed<Exchange> replayed) {
       return new Decision.Replayed(replayed.value().stored().withHeader(REPLAYED_HEADER, "true"));
@@ -277,23 +294,55 @@ public final class HttpIdempotency {
       return new Exchange(response, response);
     }
     ResponseSnapshot stored = allowList.filter(response);
-    if (stored.bodyLength() > policy.maxBodyBytes()) {
+    // The store counts headers and framing too: a body just under the route's limit can still be
+    // over the store's, and a store that refuses the result makes the engine release the key.
+    if (stored.bodyLength() > policy.maxBodyBytes()
+        || SnapshotCodec.encodedLength(stored) > maxStoredBytes) {
       observer.onResponseTooLarge(stored.bodyLength());
-      ResponseSnapshot problem =
-          Problem.of(
-                  ProblemType.RESPONSE_TOO_LARGE,
-                  "The original request was processed (status "
-                      + response.status()
-                      + "), but its response was too large to keep for replay. Do not send it"
-                      + " again with a new key: read the resource it created or changed instead.")
-              .toResponse();
-      Optional<String> location = response.header("Location");
-      if (location.isPresent()) {
-        problem = problem.withHeader("Location", location.get());
-      }
-      stored = problem;
+      stored = responseTooLarge(response);
     }
     return new Exchange(response, stored);
+  }
+
+  /** The small problem stored in place of a response too large to keep for replay. */
+  private static ResponseSnapshot responseTooLarge(ResponseSnapshot response) {
+    ResponseSnapshot problem =
+        Problem.of(
+                ProblemType.RESPONSE_TOO_LARGE,
+                "The original request was processed (status "
+                    + response.status()
+                    + "), but its response was too large to keep for replay. Do not send it"
+                    + " again with a new key: read the resource it created or changed instead.")
+            .toResponse();
+    Optional<String> location = response.header("Location");
+    if (location.isPresent()) {
+      problem = problem.withHeader("Location", location.get());
+    }
+    return problem;
+  }
+
+  /**
+   * The store refused the response as too large and the engine released the key (it cannot know
+   * this layer has a small stand-in). Claims the key again and stores the problem without running
+   * the handler, so a retry gets the problem instead of running the work twice. A retry that
+   * claimed the key in between wins; its own answer stands.
+   */
+  private Outcome.Storage storeTooLargeProblem(Invocation invocation, ResponseSnapshot response) {
+    observer.onResponseTooLarge(response.bodyLength());
+    ResponseSnapshot problem = responseTooLarge(response);
+    try {
+      Outcome<Exchange> again =
+          idempotency.execute(
+              invocation.withMaxWait(Duration.ZERO),
+              Exchange.CODEC,
+              ctx -> new Exchange(problem, problem));
+      return again instanceof Outcome.Executed<Exchange> stored
+          ? stored.storage()
+          : Outcome.Storage.RESULT_TOO_LARGE;
+    } catch (StoreUnavailableException | KeyRejectedException e) {
+      // The response was produced and is sent; the store's trouble is reported as not stored.
+      return Outcome.Storage.RESULT_TOO_LARGE;
+    }
   }
 
   private Decision reject(ProblemType type, String detail) {
@@ -406,6 +455,14 @@ public final class HttpIdempotency {
     return defaults;
   }
 
+  /**
+   * The largest encoded response stored as it is; {@link Long#MAX_VALUE} when the store's limit is
+   * unknown.
+   */
+  public long maxStoredBytes() {
+    return maxStoredBytes;
+  }
+
   /** The headers stored and replayed. */
   public HeaderAllowList allowList() {
     return allowList;
@@ -436,6 +493,7 @@ public final class HttpIdempotency {
     private RoutePolicy defaults = RoutePolicy.ofDefaults();
     private HeaderAllowList allowList = HeaderAllowList.ofDefaults();
     private HttpObserver observer = HttpObserver.NONE;
+    private long maxStoredBytes = Long.MAX_VALUE;
     private final List<String> alreadySet = new ArrayList<>();
 
     private Builder() {}
@@ -527,6 +585,22 @@ public final class HttpIdempotency {
     }
 
     /**
+     * The largest stored response, in its encoded form (status, allow-listed headers, body and
+     * framing), that the engine's store accepts: its result limit, e.g. {@code
+     * JdbcIdempotencyStore.maxResultBytes()}. A response whose stored form is larger is stored as a
+     * {@link ProblemType#RESPONSE_TOO_LARGE} problem while the key is kept, exactly like a body
+     * over the route's limit. Default: no limit known; a store that refuses a result is then
+     * handled after the fact (see the class description).
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxStoredBytes(long maxStoredBytes) {
+      once("maxStoredBytes");
+      this.maxStoredBytes = maxStoredBytes;
+      return this;
+    }
+
+    /**
      * Builds the protocol engine.
      *
      * @throws IllegalArgumentException listing every invalid option at once
@@ -544,6 +618,13 @@ public final class HttpIdempotency {
                 + defaults.maxBodyBytes()
                 + "): bodies in between would be refused with 413; raise the fingerprinter's"
                 + " limit or lower the route's");
+      }
+      if (maxStoredBytes < MIN_STORED_BYTES) {
+        problems.add(
+            "maxStoredBytes must be at least "
+                + MIN_STORED_BYTES
+                + " (room for the problem stored in place of a larger response), was "
+                + maxStoredBytes);
       }
       ConfigProblems.throwIfAny("HttpIdempotency", problems);
       return new HttpIdempotency(this);

@@ -12,6 +12,7 @@ import dev.idem.spi.AcquireResult;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
+import dev.idem.spi.ResultTooLargeException;
 import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
@@ -215,6 +216,93 @@ class HttpIdempotencyTest {
         .contains("response-too-large")
         .contains("status 201");
     assertThat(runs).hasValue(1);
+  }
+
+  /** An in-memory store that refuses results over {@code limit} bytes, as the JDBC store does. */
+  private static IdempotencyStore limitedTo(long limit, IdempotencyStore delegate) {
+    return new IdempotencyStore() {
+      @Override
+      public AcquireResult acquire(StoreKey key, Fingerprint fingerprint, Duration lease) {
+        return delegate.acquire(key, fingerprint, lease);
+      }
+
+      @Override
+      public WriteResult complete(
+          StoreKey key, LeaseToken token, byte[] result, Duration retention) {
+        if (result.length > limit) {
+          throw new ResultTooLargeException("limited", result.length, limit);
+        }
+        return delegate.complete(key, token, result, retention);
+      }
+
+      @Override
+      public WriteResult renew(StoreKey key, LeaseToken token, Duration lease) {
+        return delegate.renew(key, token, lease);
+      }
+
+      @Override
+      public WriteResult release(StoreKey key, LeaseToken token) {
+        return delegate.release(key, token);
+      }
+
+      @Override
+      public boolean purge(StoreKey key) {
+        return delegate.purge(key);
+      }
+
+      @Override
+      public Optional<IdempotencyRecord> find(StoreKey key) {
+        return delegate.find(key);
+      }
+    };
+  }
+
+  /** Under the route's body limit, over the store's limit once headers and framing are counted. */
+  private static final int STORE_LIMIT = 8192;
+
+  private void assertProblemStoredAndKeyKept(HttpIdempotency protocol) {
+    byte[] large = new byte[STORE_LIMIT - 16];
+    Decision first = protocol.handle(Request.post("a", KEY), b -> created(large));
+    Decision.Executed executed = (Decision.Executed) first;
+    assertThat(executed.response().status()).isEqualTo(201);
+    assertThat(executed.response().body()).isEqualTo(large);
+    assertThat(executed.storage()).isEqualTo(Outcome.Storage.STORED);
+    Decision second = protocol.handle(Request.post("a", KEY), b -> created(large));
+    ResponseSnapshot replay = ((Decision.Replayed) second).response();
+    assertThat(replay.status()).isEqualTo(500);
+    assertThat(new String(replay.body(), StandardCharsets.UTF_8))
+        .contains("response-too-large")
+        .contains("status 201");
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void aResponseOverTheStoresLimitButUnderTheRoutesKeepsTheKeyWhenTheLimitIsKnown() {
+    try (Idempotency limited =
+        Idempotency.builder()
+            .store(limitedTo(STORE_LIMIT, InMemoryIdempotencyStore.ofDefaults()))
+            .build()) {
+      assertProblemStoredAndKeyKept(
+          HttpIdempotency.builder().idempotency(limited).maxStoredBytes(STORE_LIMIT).build());
+    }
+  }
+
+  @Test
+  void aResponseTheStoreRefusesKeepsTheKeyEvenWhenTheLimitIsUnknown() {
+    try (Idempotency limited =
+        Idempotency.builder()
+            .store(limitedTo(STORE_LIMIT, InMemoryIdempotencyStore.ofDefaults()))
+            .build()) {
+      assertProblemStoredAndKeyKept(HttpIdempotency.builder().idempotency(limited).build());
+    }
+  }
+
+  @Test
+  void maxStoredBytesLeavesRoomForTheProblem() {
+    assertThatThrownBy(
+            () -> HttpIdempotency.builder().idempotency(engine).maxStoredBytes(100).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxStoredBytes must be at least 4096");
   }
 
   @Test

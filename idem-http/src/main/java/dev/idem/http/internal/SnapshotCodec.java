@@ -68,6 +68,40 @@ public final class SnapshotCodec implements ResultCodec<ResponseSnapshot> {
     return bytes.toByteArray();
   }
 
+  /**
+   * The length of {@link #encode}'s output for {@code value}, computed without encoding it: the
+   * HTTP layer compares it with the store's limit before the body is copied once more.
+   */
+  public static long encodedLength(ResponseSnapshot value) {
+    long length = MAGIC.length + 1 + 2 + 2 + 4 + (long) value.bodyLength();
+    for (ResponseSnapshot.Header header : value.headers()) {
+      length += 2 + utf8Length(header.name()) + 4 + utf8Length(header.value());
+    }
+    return length;
+  }
+
+  private static long utf8Length(String text) {
+    long length = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        length += 1;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        length += 1; // getBytes(UTF_8) replaces a lone surrogate with '?'
+      } else {
+        length += 3;
+      }
+    }
+    return length;
+  }
+
   @Override
   public ResponseSnapshot decode(byte[] bytes) {
     Objects.requireNonNull(bytes, "bytes");
