@@ -98,6 +98,29 @@ final class IdemStoreConfigurations {
   @ConditionalOnProperty(prefix = "idem.store", name = "type", havingValue = "jdbc")
   @ConditionalOnClass({JdbcIdempotencyStore.class, DataSourceUtils.class})
   static class Jdbc {
+    /**
+     * Room for the status, stored headers and framing around a body of {@code
+     * idem.http.max-body-size} bytes: with equal limits a body just under the HTTP limit was over
+     * the store's, and the key was released.
+     */
+    static final long STORED_RESPONSE_ALLOWANCE = 64 * 1024;
+
+    /** The JDBC store's limit: at least its default, and room for the largest body stored. */
+    static long resultLimit(long maxBodyBytes) {
+      return Math.max(
+          JdbcIdempotencyStore.DEFAULT_MAX_RESULT_BYTES,
+          maxBodyBytes > Long.MAX_VALUE - STORED_RESPONSE_ALLOWANCE
+              ? Long.MAX_VALUE
+              : maxBodyBytes + STORED_RESPONSE_ALLOWANCE);
+    }
+
+    /** The store's result limit, for {@code HttpIdempotency.Builder.maxStoredBytes}, if known. */
+    static java.util.OptionalLong resultLimitOf(IdempotencyStore store) {
+      return store instanceof JdbcIdempotencyStore jdbc
+          ? java.util.OptionalLong.of(jdbc.maxResultBytes())
+          : java.util.OptionalLong.empty();
+    }
+
     @Bean
     @ConditionalOnMissingBean(IdempotencyStore.class)
     JdbcIdempotencyStore idempotencyStore(IdemProperties properties, DataSource dataSource) {
@@ -108,7 +131,8 @@ final class IdemStoreConfigurations {
               .tableName(jdbc.getTableName())
               .createTable(jdbc.isCreateTable())
               .connectionProvider(new SpringConnectionProvider())
-              .sweepBatchSize(jdbc.getSweepBatchSize());
+              .sweepBatchSize(jdbc.getSweepBatchSize())
+              .maxResultBytes(resultLimit(properties.getHttp().getMaxBodySize().toBytes()));
       // Without a sweep the table only grows: every key ever seen stays as an expired row.
       if (!jdbc.getSweepInterval().isZero()) {
         builder.sweepInterval(jdbc.getSweepInterval());

@@ -3,11 +3,14 @@ package dev.idem.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idem.Fingerprint;
+import dev.idem.http.HttpIdempotency;
+import dev.idem.http.RoutePolicy;
 import dev.idem.jdbc.JdbcIdempotencyStore;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.StoreKey;
 import dev.idem.testservers.JdbcTestDatabase;
 import dev.idem.testservers.PostgresTestServer;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,6 +35,7 @@ class PostgresStarterIT extends StarterHttpContract {
       "idem_starter_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
   @Autowired IdempotencyStore store;
+  @Autowired HttpIdempotency http;
 
   @DynamicPropertySource
   static void postgres(DynamicPropertyRegistry registry) throws Exception {
@@ -56,6 +60,34 @@ class PostgresStarterIT extends StarterHttpContract {
         Statement s = c.createStatement()) {
       s.execute(sql);
     }
+  }
+
+  @Test
+  @DisplayName("a response just under idem.http.max-body-size is stored whole and keeps the key")
+  void aResponseJustUnderTheHttpLimitIsNotReleasedByTheStoresLimit() throws Exception {
+    // With both limits at 1 MiB the headers and framing pushed this over the store's limit: the
+    // key was released and the retry charged again.
+    int size = (int) RoutePolicy.DEFAULT_MAX_BODY_BYTES - 16;
+    String key = newKey();
+    String item = newItem();
+
+    HttpResponse<String> first = post("/orders/large?size=" + size, key, item);
+    HttpResponse<String> second = post("/orders/large?size=" + size, key, item);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.body()).hasSize(size);
+    assertThat(second.statusCode()).isEqualTo(201);
+    assertThat(second.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(orders.executions(item)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("the protocol knows the JDBC store's limit, which leaves room above max-body-size")
+  void theProtocolKnowsTheStoresLimit() {
+    long limit = ((JdbcIdempotencyStore) store).maxResultBytes();
+    assertThat(http.maxStoredBytes()).isEqualTo(limit);
+    assertThat(limit).isGreaterThan(RoutePolicy.DEFAULT_MAX_BODY_BYTES + 16 * 1024);
   }
 
   @Test

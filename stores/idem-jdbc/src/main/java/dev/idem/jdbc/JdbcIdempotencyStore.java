@@ -77,6 +77,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final JdbcDialect dialect;
   private final String tableName;
   private final int sweepBatchSize;
+  private final long maxResultBytes;
   private final @Nullable ScheduledExecutorService sweeper;
   private final String description;
 
@@ -84,6 +85,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     this.dialect = dialect;
     this.tableName = b.tableName;
     this.sweepBatchSize = b.sweepBatchSize;
+    this.maxResultBytes = b.maxResultBytes;
     this.description = "JdbcIdempotencyStore[dialect=" + dialect + ", table=" + b.tableName + "]";
     Statements statements =
         switch (dialect) {
@@ -208,6 +210,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /** The table the records live in. */
   public String tableName() {
     return tableName;
+  }
+
+  /**
+   * The largest result {@link #complete} stores, in bytes. Callers that can store something smaller
+   * in place of a larger result (the HTTP layer's {@code maxStoredBytes}) read it from here.
+   */
+  public long maxResultBytes() {
+    return maxResultBytes;
   }
 
   /** Stops the scheduled sweeper, if any. The {@code DataSource} is the caller's and stays open. */

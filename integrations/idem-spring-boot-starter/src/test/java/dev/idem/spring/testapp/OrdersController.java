@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Counts how often each order's handler really ran, per item, so tests can tell replays apart. */
@@ -38,6 +40,16 @@ public class OrdersController {
     executions.computeIfAbsent(order.item(), i -> new AtomicInteger()).incrementAndGet();
     return ResponseEntity.status(HttpStatus.CREATED)
         .body(Map.of("id", sequence.incrementAndGet(), "item", order.item()));
+  }
+
+  /** Answers with a text body of {@code size} bytes, to probe the limits on what is stored. */
+  @Idempotent
+  @PostMapping("/orders/large")
+  ResponseEntity<String> large(@RequestBody Order order, @RequestParam int size) {
+    executions.computeIfAbsent(order.item(), i -> new AtomicInteger()).incrementAndGet();
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .contentType(MediaType.TEXT_PLAIN)
+        .body("x".repeat(size));
   }
 
   @PostMapping("/plain")
