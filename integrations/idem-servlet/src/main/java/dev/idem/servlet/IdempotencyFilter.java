@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -35,16 +36,21 @@ import org.jspecify.annotations.Nullable;
  * servletContext.addFilter("idempotency", filter).addMappingForUrlPatterns(null, false, "/*");
  * }</pre>
  *
- * <p>The first route whose pattern matches the path within the application decides; a request on no
- * route, or with a method its route does not protect, goes down the chain untouched (not even
- * wrapped, so streaming responses keep streaming). For a protected request the filter reads the
- * body once (at most the route's limit; beyond it 413), hands the handler a request that replays
- * those bytes from {@code getInputStream()} or {@code getReader()}, captures the whole response,
- * and writes what {@link HttpIdempotency} decided. The handler must answer synchronously: a handler
- * that starts async processing on a protected route is treated as a failed handler (500, stored
- * like any failure, and logged), never stored as the empty answer it left behind. Form parameters
- * read with {@code getParameter} are not available on protected routes, because the body was
- * consumed; read the body instead.
+ * <p>Which policy protects a request is decided on the path the container routes on: the path
+ * within the application, decoded, without {@code ;parameters} ({@code getServletPath()} plus
+ * {@code getPathInfo()}), so that {@code /orders;v=1} or {@code /%6Frders} cannot slip past a route
+ * that {@code /orders} is on. A {@link RouteResolver}, if set, decides first (a framework that
+ * knows which handler will answer, as the Spring Boot starter does); otherwise, or when it returns
+ * null, the most specific matching route pattern decides, in the order Spring MVC picks among
+ * mappings. A request on no route, or with a method its route does not protect, goes down the chain
+ * untouched (not even wrapped, so streaming responses keep streaming). For a protected request the
+ * filter reads the body once (at most the route's limit; beyond it 413), hands the handler a
+ * request that replays those bytes from {@code getInputStream()} or {@code getReader()}, captures
+ * the whole response, and writes what {@link HttpIdempotency} decided. The handler must answer
+ * synchronously: a handler that starts async processing on a protected route is treated as a failed
+ * handler (500, stored like any failure, and logged), never stored as the empty answer it left
+ * behind. Form parameters read with {@code getParameter} are not available on protected routes,
+ * because the body was consumed; read the body instead.
  *
  * <p>Immutable and thread-safe once built.
  */
@@ -52,13 +58,19 @@ public final class IdempotencyFilter implements Filter {
   private static final System.Logger LOG = System.getLogger(IdempotencyFilter.class.getName());
 
   private final HttpIdempotency http;
+  private final @Nullable RouteResolver resolver;
   private final List<Route> routes;
 
   private record Route(RoutePattern pattern, RoutePolicy policy) {}
 
-  private IdempotencyFilter(HttpIdempotency http, List<Route> routes) {
+  private IdempotencyFilter(
+      HttpIdempotency http, @Nullable RouteResolver resolver, List<Route> routes) {
     this.http = http;
-    this.routes = List.copyOf(routes);
+    this.resolver = resolver;
+    List<Route> ordered = new ArrayList<>(routes);
+    // Stable: of two equally specific patterns the one added first still decides.
+    ordered.sort(Comparator.comparing(Route::pattern, RoutePattern.MOST_SPECIFIC_FIRST));
+    this.routes = List.copyOf(ordered);
   }
 
   /** A builder; use it once. */
@@ -74,8 +86,10 @@ public final class IdempotencyFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    String path = pathWithinApplication(request);
-    RoutePolicy policy = policyFor(path);
+    RoutePolicy policy = policyFor(request);
+    // The fingerprint binds the key to the target as the client sent it, so that two requests the
+    // application may tell apart (by a matrix parameter, say) never share a key's response.
+    String path = rawPathWithinApplication(request);
     if (policy == null || !policy.protects(request.getMethod())) {
       chain.doFilter(req, res);
       return;
@@ -156,7 +170,17 @@ public final class IdempotencyFilter implements Filter {
     }
   }
 
-  private @Nullable RoutePolicy policyFor(String path) {
+  private @Nullable RoutePolicy policyFor(HttpServletRequest request) {
+    if (resolver != null) {
+      RoutePolicy resolved = resolver.resolve(request);
+      if (resolved != null) {
+        return resolved;
+      }
+    }
+    if (routes.isEmpty()) {
+      return null;
+    }
+    String path = routingPath(request);
     for (Route route : routes) {
       if (route.pattern().matches(path)) {
         return route.policy();
@@ -165,7 +189,19 @@ public final class IdempotencyFilter implements Filter {
     return null;
   }
 
-  private static String pathWithinApplication(HttpServletRequest request) {
+  /**
+   * The path the container chose the servlet by: decoded, normalised, without path parameters.
+   * Matching the raw URI instead would let {@code /orders;x=1} or {@code /%6Frders} reach the
+   * handler of {@code /orders} unprotected.
+   */
+  private static String routingPath(HttpServletRequest request) {
+    String servletPath = request.getServletPath();
+    String pathInfo = request.getPathInfo();
+    String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+    return path.isEmpty() ? "/" : path;
+  }
+
+  private static String rawPathWithinApplication(HttpServletRequest request) {
     String uri = request.getRequestURI();
     String context = request.getContextPath();
     if (uri == null) {
@@ -207,15 +243,21 @@ public final class IdempotencyFilter implements Filter {
 
   @Override
   public String toString() {
-    return "IdempotencyFilter[routes=" + routes + ", http=" + http + "]";
+    return "IdempotencyFilter[routes="
+        + routes
+        + (resolver == null ? "" : ", resolver=" + resolver)
+        + ", http="
+        + http
+        + "]";
   }
 
   /**
-   * Configures an {@link IdempotencyFilter}. Not thread-safe. {@link #http} may be set once; routes
-   * are added in matching order. Invalid options are reported together by {@link #build()}.
+   * Configures an {@link IdempotencyFilter}. Not thread-safe. {@link #http} and {@link #resolver}
+   * may be set once each. Invalid options are reported together by {@link #build()}.
    */
   public static final class Builder {
     private @Nullable HttpIdempotency http;
+    private @Nullable RouteResolver resolver;
     private final List<Route> routes = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -236,9 +278,29 @@ public final class IdempotencyFilter implements Filter {
     }
 
     /**
-     * Protects paths matching {@code pattern} under {@code policy}. Patterns: literal segments,
-     * {@code *} or {@code {name}} for one segment, a final {@code /**} for any remainder; matched
-     * against the path within the application, first match wins.
+     * Decides per request, before the route patterns, which policy protects it; see {@link
+     * RouteResolver}. Optional.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
+    public Builder resolver(RouteResolver resolver) {
+      if (this.resolver != null) {
+        throw new IllegalStateException("resolver was already set");
+      }
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /**
+     * Protects paths matching {@code pattern} under {@code policy}. Patterns have Spring MVC's
+     * syntax: per segment literal text, {@code ?}, {@code *}, {@code {name}} and {@code
+     * {name:regex}}, mixed freely ({@code /files/{name}.json}); a final {@code /**} or {@code
+     * /{*name}} for any remainder. They are matched against the decoded path within the application
+     * (which includes the servlet path), and the most specific matching pattern wins, as in Spring
+     * MVC: {@code /items/search} over {@code /items/{id}} over {@code /items/**}. A pattern that
+     * cannot be matched as Spring would is reported by {@link #build()}, never silently left
+     * unmatched.
      *
      * @throws NullPointerException if an argument is null
      */
@@ -268,7 +330,7 @@ public final class IdempotencyFilter implements Filter {
       if (http == null) {
         all.add("http is required: e.g. HttpIdempotency.builder().idempotency(engine).build()");
       }
-      if (routes.isEmpty() && problems.isEmpty()) {
+      if (routes.isEmpty() && resolver == null && problems.isEmpty()) {
         all.add("no route is protected: add route(\"/payments/**\", RoutePolicy.ofDefaults())");
       }
       all.addAll(problems);
@@ -282,7 +344,7 @@ public final class IdempotencyFilter implements Filter {
         }
         throw new IllegalArgumentException(message.toString());
       }
-      return new IdempotencyFilter(Objects.requireNonNull(http), routes);
+      return new IdempotencyFilter(Objects.requireNonNull(http), resolver, routes);
     }
   }
 }

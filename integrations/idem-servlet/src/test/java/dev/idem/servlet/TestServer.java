@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -39,10 +40,14 @@ import org.eclipse.jetty.server.ServerConnector;
  * .../send-error} use {@code sendRedirect} and {@code sendError}, {@code .../async} and {@code
  * .../async-plain} (the no-argument {@code startAsync()}) answer from an async context after the
  * dispatch returns, anything else answers 201 echoing the body with {@code Location}, {@code
- * Set-Cookie} and a custom header.
+ * Set-Cookie} and a custom header. The handler is mapped at {@code /*} and again at {@link
+ * #SERVLET_PATH}{@code /*}.
  */
 final class TestServer implements AutoCloseable {
   static final long SMALL_LIMIT = 64;
+
+  /** A second mapping of the handler, at {@code /v1/*}. */
+  static final String SERVLET_PATH = "/v1";
 
   final AtomicInteger executions = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -53,20 +58,26 @@ final class TestServer implements AutoCloseable {
   private volatile CountDownLatch gate = new CountDownLatch(1);
   private volatile CountDownLatch entered = new CountDownLatch(1);
 
-  private TestServer(Idempotency engine, HttpIdempotency http) throws Exception {
+  /** The routes of the contract tests: every path protected, some prefixes differently. */
+  static final Consumer<IdempotencyFilter.Builder> CONTRACT_ROUTES =
+      builder ->
+          builder
+              .route("/retryable/**", RoutePolicy.ofDefaults().withRetryable(true))
+              .route("/wait/**", RoutePolicy.ofDefaults().withMaxWait(Duration.ofSeconds(10)))
+              .route("/optional/**", RoutePolicy.ofDefaults().withKeyRequired(false))
+              .route("/small/**", RoutePolicy.ofDefaults().withMaxBodyBytes(SMALL_LIMIT))
+              .route(
+                  "/all-methods/**",
+                  RoutePolicy.ofDefaults().withMethods("POST", "PUT", "DELETE", "PATCH"))
+              .route("/**", RoutePolicy.ofDefaults());
+
+  private TestServer(
+      Idempotency engine, HttpIdempotency http, Consumer<IdempotencyFilter.Builder> routes)
+      throws Exception {
     this.engine = engine;
-    IdempotencyFilter filter =
-        IdempotencyFilter.builder()
-            .http(http)
-            .route("/retryable/**", RoutePolicy.ofDefaults().withRetryable(true))
-            .route("/wait/**", RoutePolicy.ofDefaults().withMaxWait(Duration.ofSeconds(10)))
-            .route("/optional/**", RoutePolicy.ofDefaults().withKeyRequired(false))
-            .route("/small/**", RoutePolicy.ofDefaults().withMaxBodyBytes(SMALL_LIMIT))
-            .route(
-                "/all-methods/**",
-                RoutePolicy.ofDefaults().withMethods("POST", "PUT", "DELETE", "PATCH"))
-            .route("/**", RoutePolicy.ofDefaults())
-            .build();
+    IdempotencyFilter.Builder builder = IdempotencyFilter.builder().http(http);
+    routes.accept(builder);
+    IdempotencyFilter filter = builder.build();
     server = new Server();
     connector = new ServerConnector(server);
     connector.setPort(0);
@@ -102,6 +113,10 @@ final class TestServer implements AutoCloseable {
     ServletHolder handler = new ServletHolder(new Handler());
     handler.setAsyncSupported(true);
     context.addServlet(handler, "/*");
+    // The same handler behind a servlet path, as a DispatcherServlet at spring.mvc.servlet.path.
+    ServletHolder prefixed = new ServletHolder(new Handler());
+    prefixed.setAsyncSupported(true);
+    context.addServlet(prefixed, SERVLET_PATH + "/*");
     server.setHandler(context);
     server.start();
   }
@@ -109,6 +124,13 @@ final class TestServer implements AutoCloseable {
   static TestServer start(IdempotencyStore store) throws Exception {
     return start(
         store, HttpProfile.ietf(), ScopeResolver.principal(), StoreFailurePolicy.FAIL_CLOSED);
+  }
+
+  /** A server whose filter protects what {@code routes} adds to its builder. */
+  static TestServer start(IdempotencyStore store, Consumer<IdempotencyFilter.Builder> routes)
+      throws Exception {
+    Idempotency engine = Idempotency.builder().store(store).build();
+    return new TestServer(engine, HttpIdempotency.builder().idempotency(engine).build(), routes);
   }
 
   static TestServer start(
@@ -120,7 +142,7 @@ final class TestServer implements AutoCloseable {
     Idempotency engine = Idempotency.builder().store(store).storeFailurePolicy(onFailure).build();
     HttpIdempotency http =
         HttpIdempotency.builder().idempotency(engine).profile(profile).scopeResolver(scope).build();
-    return new TestServer(engine, http);
+    return new TestServer(engine, http, CONTRACT_ROUTES);
   }
 
   int port() {
