@@ -14,7 +14,6 @@ import dev.idem.http.internal.Exchange;
 import dev.idem.http.internal.SnapshotCodec;
 import dev.idem.spi.ConfigProblems;
 import dev.idem.spi.StoreUnavailableException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -179,18 +178,43 @@ public final class HttpIdempotency {
           "The request does not say which tenant it belongs to, so its Idempotency-Key cannot be"
               + " scoped. Send it through the gateway that identifies the tenant.");
     }
-    byte[] body;
+    long declared = declaredLength(request);
+    byte[] read;
     try {
-      body = readBounded(request.body(), policy.maxBodyBytes(), declaredLength(request));
+      read = readBounded(request.body(), policy.maxBodyBytes(), declared);
     } catch (IOException e) {
       return reject(
           ProblemType.BODY_MALFORMED,
           "The request body could not be read completely. Send the request again with the same"
               + " Idempotency-Key.");
     }
-    if (body == null) {
+    if (read == null) {
       return tooLarge(policy.maxBodyBytes());
     }
+    // A stream that ends before its declared length was read by something before us (a filter
+    // parsing a form): fingerprinting the rest would make every body look alike and replay the
+    // first answer to a different request. Without a declared length an empty stream may be that.
+    if (declared >= 0 ? read.length < declared : read.length == 0) {
+      Optional<byte[]> standIn = request.consumedBody();
+      if (standIn.isPresent()) {
+        read = standIn.get();
+        if (read.length > policy.maxBodyBytes()) {
+          return tooLarge(policy.maxBodyBytes());
+        }
+      } else if (declared >= 0) {
+        return reject(
+            ProblemType.BODY_UNAVAILABLE,
+            "The server read "
+                + (declared - read.length)
+                + " of this request's "
+                + declared
+                + " body bytes before checking its Idempotency-Key, so it cannot tell a retry from"
+                + " a different request. It did not process the request. This is a server"
+                + " configuration problem: the idempotency filter must run before anything that"
+                + " reads the body.");
+      }
+    }
+    byte[] body = read;
     Fingerprint fingerprint;
     try {
       fingerprint =
@@ -400,44 +424,47 @@ public final class HttpIdempotency {
     return Long.parseLong(value);
   }
 
+  /** The first buffer for a body: a declared length below it sizes the buffer exactly. */
+  private static final int FIRST_BUFFER_BYTES = 8192;
+
+  /** The largest array the JVM reliably allocates; a longer body cannot be held, whatever limit. */
+  private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
   /**
-   * The whole stream, or null if it holds more than {@code limit} bytes. A declared length within
-   * the limit sizes the array exactly: an 8 KiB scratch buffer and a growing copy for a body of a
-   * few hundred bytes were a third of everything a protected request allocated. The declaration is
-   * only a hint; the stream's end decides, as without one.
+   * The whole stream, or null if it holds more than {@code limit} bytes (or more than an array
+   * holds). The buffer grows as bytes arrive: a declared length is a client's claim, and reserving
+   * it up front let every request make the server allocate the whole limit. A small declared length
+   * still sizes the first buffer exactly, since a scratch buffer and a growing copy for a body of a
+   * few hundred bytes were a third of everything a protected request allocated. The stream's end
+   * decides, as without a declaration.
    */
   private static byte @Nullable [] readBounded(InputStream in, long limit, long declared)
       throws IOException {
-    byte[] start = new byte[0];
-    if (declared >= 0 && declared <= limit) {
-      byte[] exact = new byte[(int) declared];
-      int n = in.readNBytes(exact, 0, exact.length);
-      if (n < exact.length) {
-        return Arrays.copyOf(exact, n);
+    long bound = Math.min(limit, MAX_ARRAY_BYTES);
+    long first = declared >= 0 ? Math.min(declared, FIRST_BUFFER_BYTES) : FIRST_BUFFER_BYTES;
+    byte[] buffer = new byte[(int) Math.min(first, bound)];
+    int count = 0;
+    while (true) {
+      if (count == buffer.length) {
+        // Full: one more byte tells the end of the stream from a body that needs more room.
+        int next = in.read();
+        if (next == -1) {
+          return buffer;
+        }
+        if (count >= bound) {
+          return null;
+        }
+        long grown = Math.max((long) count * 2, FIRST_BUFFER_BYTES);
+        buffer = Arrays.copyOf(buffer, (int) Math.min(grown, bound));
+        buffer[count++] = (byte) next;
+        continue;
       }
-      int next = in.read();
-      if (next == -1) {
-        return exact;
+      int n = in.read(buffer, count, buffer.length - count);
+      if (n == -1) {
+        return Arrays.copyOf(buffer, count);
       }
-      if (exact.length + 1 > limit) {
-        return null;
-      }
-      start = Arrays.copyOf(exact, exact.length + 1);
-      start[exact.length] = (byte) next;
+      count += n;
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(32, start.length));
-    out.write(start, 0, start.length);
-    byte[] chunk = new byte[8192];
-    long total = start.length;
-    int n;
-    while ((n = in.read(chunk)) != -1) {
-      total += n;
-      if (total > limit) {
-        return null;
-      }
-      out.write(chunk, 0, n);
-    }
-    return out.toByteArray();
   }
 
   /** The engine requests run on. */

@@ -3,6 +3,7 @@ package dev.idem.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,4 +37,18 @@ public interface HttpRequestView {
    * @throws IOException if the body cannot be read
    */
   InputStream body() throws IOException;
+
+  /**
+   * What the fingerprint uses in place of a body that something before the idempotency layer
+   * already consumed: bytes that differ whenever the consumed bodies did, and are equal for equal
+   * ones. Called only when {@link #body()} ended before its declared {@code Content-Length}, or was
+   * empty without one. The default, empty, refuses a request with a declared length with a {@link
+   * ProblemType#BODY_UNAVAILABLE} problem. The Servlet adapter encodes the parameters of a form a
+   * filter parsed; the bytes also become the body the handler is handed.
+   *
+   * @return the stand-in bytes, or empty if the consumed body cannot be recovered
+   */
+  default Optional<byte[]> consumedBody() {
+    return Optional.empty();
+  }
 }

@@ -19,6 +19,11 @@ public enum ProblemType {
   BODY_TOO_LARGE("body-too-large", "Request body too large", 413),
   /** The request body could not be read or parsed for its fingerprint (400). */
   BODY_MALFORMED("body-malformed", "Request body malformed", 400),
+  /**
+   * Something on the server read the request body before the idempotency check, so the request
+   * cannot be fingerprinted; nothing ran (500).
+   */
+  BODY_UNAVAILABLE("body-unavailable", "Request body unavailable", 500),
   /** The scope (tenant) of the request could not be determined (400). */
   SCOPE_MISSING("scope-missing", "Tenant missing", 400),
   /** The idempotency store could not be reached; nothing ran (503). */

@@ -172,8 +172,8 @@ class HttpIdempotencyTest {
   }
 
   @Test
-  void theHandlerGetsTheWholeBodyWhateverContentLengthDeclares() {
-    for (String declared : List.of("5", "3", "9", "0", "x", "-1")) {
+  void theHandlerGetsTheWholeBodyWhenContentLengthUnderstatesItOrIsUnusable() {
+    for (String declared : List.of("5", "3", "0", "x", "-1")) {
       AtomicReference<byte[]> seen = new AtomicReference<>();
       Decision decision =
           http.handle(
@@ -185,6 +185,167 @@ class HttpIdempotencyTest {
               });
       assertThat(decision).as(declared).isInstanceOf(Decision.Executed.class);
       assertThat(seen.get()).as(declared).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aBodyShorterThanItsContentLengthIsRefusedNotFingerprintedAsWhole() {
+    // What a stream looks like when a filter before Idem read the body (a form's getParameter).
+    Decision decision = http.handle(declaring("9", "hello"), this::created);
+    ResponseSnapshot response = ((Decision.Rejected) decision).response();
+    assertThat(response.status()).isEqualTo(500);
+    assertThat(response.header("Content-Type")).contains(Problem.MEDIA_TYPE);
+    assertThat(new String(response.body(), StandardCharsets.UTF_8))
+        .contains("body-unavailable")
+        .contains("read 4 of this request's 9 body bytes");
+    assertThat(runs).hasValue(0);
+    assertThat(engine.find(ScopeResolver.ANONYMOUS, KEY + "-length9")).isEmpty();
+  }
+
+  /** A request whose body something before Idem consumed, and whose adapter recovers it. */
+  private static HttpRequestView consumed(String standIn) {
+    Request request =
+        new Request(
+            "POST",
+            "/payments",
+            Map.of(
+                "idempotency-key", List.of(KEY),
+                "content-length", List.of("3"),
+                "content-type", List.of("application/x-www-form-urlencoded")),
+            new byte[0]);
+    return new HttpRequestView() {
+      @Override
+      public String method() {
+        return request.method();
+      }
+
+      @Override
+      public String route() {
+        return request.route();
+      }
+
+      @Override
+      public List<String> headers(String name) {
+        return request.headers(name);
+      }
+
+      @Override
+      public @Nullable String principal() {
+        return null;
+      }
+
+      @Override
+      public InputStream body() {
+        return request.body();
+      }
+
+      @Override
+      public Optional<byte[]> consumedBody() {
+        return Optional.of(standIn.getBytes(StandardCharsets.UTF_8));
+      }
+    };
+  }
+
+  @Test
+  void aConsumedBodyIsFingerprintedByWhatTheAdapterRecovers() {
+    AtomicReference<byte[]> seen = new AtomicReference<>();
+    Decision first =
+        http.handle(
+            consumed("a=1"),
+            body -> {
+              seen.set(body);
+              return created(body);
+            });
+    assertThat(first).isInstanceOf(Decision.Executed.class);
+    assertThat(seen.get()).isEqualTo("a=1".getBytes(StandardCharsets.UTF_8));
+    Decision changed = http.handle(consumed("a=2"), this::created);
+    assertThat(((Decision.Rejected) changed).response().status()).isEqualTo(422);
+    assertThat(http.handle(consumed("a=1"), this::created)).isInstanceOf(Decision.Replayed.class);
+    assertThat(runs).hasValue(1);
+  }
+
+  @Test
+  void aDeclaredLengthReservesNothingBeforeTheBytesArrive() {
+    // A 4 GiB limit: the declared length sized the buffer (cast to int, negative above 2 GiB).
+    RoutePolicy huge = RoutePolicy.ofDefaults().withMaxBodyBytes(4L << 30);
+    for (String declared : List.of("3000000000", "500000000")) {
+      AtomicInteger largestRead = new AtomicInteger();
+      Request request = declaring(declared, "hello");
+      HttpRequestView watched =
+          new HttpRequestView() {
+            @Override
+            public String method() {
+              return request.method();
+            }
+
+            @Override
+            public String route() {
+              return request.route();
+            }
+
+            @Override
+            public List<String> headers(String name) {
+              return request.headers(name);
+            }
+
+            @Override
+            public @Nullable String principal() {
+              return null;
+            }
+
+            @Override
+            public InputStream body() {
+              return new java.io.FilterInputStream(request.body()) {
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                  // The room offered is the buffer allocated for the body so far.
+                  largestRead.accumulateAndGet(len, Math::max);
+                  return super.read(b, off, len);
+                }
+              };
+            }
+          };
+      Decision decision = http.handle(watched, huge, this::created);
+      assertThat(((Decision.Rejected) decision).response().status()).as(declared).isEqualTo(500);
+      assertThat(largestRead.get()).as(declared).isLessThanOrEqualTo(8192);
+    }
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void bodiesAreReadWholeAcrossTheBuffersGrowth() {
+    for (int size : List.of(0, 1, 8191, 8192, 8193, 70_000)) {
+      byte[] bytes = new byte[size];
+      java.util.Arrays.fill(bytes, (byte) 'b');
+      String body = new String(bytes, StandardCharsets.US_ASCII);
+      for (String declared : List.of(Integer.toString(size), "x")) {
+        AtomicReference<byte[]> seen = new AtomicReference<>();
+        RoutePolicy policy = RoutePolicy.ofDefaults().withMaxBodyBytes(70_000);
+        Request request =
+            new Request(
+                "POST",
+                "/payments",
+                Map.of(
+                    "idempotency-key", List.of(KEY + "-" + size + declared),
+                    "content-length", List.of(declared)),
+                bytes);
+        Decision decision =
+            http.handle(
+                request,
+                policy,
+                b -> {
+                  seen.set(b);
+                  return created(b);
+                });
+        assertThat(decision).as(size + "/" + declared).isInstanceOf(Decision.Executed.class);
+        assertThat(seen.get()).as(size + "/" + declared).isEqualTo(bytes);
+      }
+      Decision over =
+          http.handle(
+              declaring("x", body + "!"),
+              RoutePolicy.ofDefaults().withMaxBodyBytes(size),
+              this::created);
+      assertThat(((Decision.Rejected) over).response().status()).as(size + "+1").isEqualTo(413);
     }
   }
 
