@@ -429,6 +429,56 @@ public abstract class IdempotencyFilterContract {
     }
 
     @Test
+    void differentFormBodyAfterAnEarlierFilterParsedTheForm() throws Exception {
+      String key = newKey();
+      String form = "application/x-www-form-urlencoded";
+      HttpResponse<String> first =
+          send(
+              server,
+              "POST",
+              "/forms/pay",
+              "amount=10",
+              "Idempotency-Key",
+              key,
+              "Content-Type",
+              form);
+      HttpResponse<String> changed =
+          send(
+              server,
+              "POST",
+              "/forms/pay",
+              "amount=99",
+              "Idempotency-Key",
+              key,
+              "Content-Type",
+              form);
+      HttpResponse<String> retry =
+          send(
+              server,
+              "POST",
+              "/forms/pay",
+              "amount=10",
+              "Idempotency-Key",
+              key,
+              "Content-Type",
+              form);
+      assertThat(first.statusCode()).isEqualTo(201);
+      assertProblem(changed, 422, "idempotency-key-reused");
+      assertThat(retry.statusCode()).isEqualTo(201);
+      assertThat(retry.headers().firstValue("Idempotent-Replayed")).contains("true");
+      assertThat(server.executions).hasValue(1);
+    }
+
+    @Test
+    void bodyAnEarlierFilterReadIsRefusedNotFingerprintedAsEmpty() throws Exception {
+      String key = newKey();
+      assertProblem(post("/consumed/pay", "a", key), 500, "body-unavailable");
+      assertProblem(post("/consumed/pay", "b", key), 500, "body-unavailable");
+      assertThat(server.executions).hasValue(0);
+      assertThat(stored(key)).isFalse();
+    }
+
+    @Test
     void differentMethod() throws Exception {
       String key = newKey();
       post("/payments", "a", key);

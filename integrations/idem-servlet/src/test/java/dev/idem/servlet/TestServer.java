@@ -107,6 +107,21 @@ final class TestServer implements AutoCloseable {
     FilterHolder probeHolder = new FilterHolder(probe);
     probeHolder.setAsyncSupported(true);
     context.addFilter(probeHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
+    // Before Idem, as Spring Boot's FormContentFilter or a logging filter would be: under /forms/
+    // it parses the form parameters, under /consumed/ it reads the raw body.
+    Filter bodyReader =
+        (req, res, chain) -> {
+          String uri = ((HttpServletRequest) req).getRequestURI();
+          if (uri.startsWith("/forms/")) {
+            req.getParameterMap();
+          } else if (uri.startsWith("/consumed/")) {
+            req.getInputStream().readAllBytes();
+          }
+          chain.doFilter(req, res);
+        };
+    FilterHolder bodyReaderHolder = new FilterHolder(bodyReader);
+    bodyReaderHolder.setAsyncSupported(true);
+    context.addFilter(bodyReaderHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
     FilterHolder filterHolder = new FilterHolder(filter);
     filterHolder.setAsyncSupported(true);
     context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
