@@ -283,7 +283,7 @@ public class IdemProperties {
 
     /**
      * Path patterns protected with the default policy, besides {@code @Idempotent} methods: e.g.
-     * {@code /payments/**}.
+     * {@code /payments/**}. Matched against the path within the application, servlet path included.
      */
     private List<String> routes = new ArrayList<>();
 

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -19,6 +18,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.web.servlet.DispatcherServletRegistrationBean;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -32,15 +32,20 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.context.request.async.WebAsyncTask;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.HandlerMappingIntrospector;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * Registers the {@link IdempotencyFilter} for the routes of {@link Idempotent} handler methods and
- * of {@code idem.http.routes}. A servlet application using the starter with no protected route
- * fails startup: that is almost always a forgotten annotation, never what was meant.
+ * Registers the {@link IdempotencyFilter} for {@link Idempotent} handler methods and the routes of
+ * {@code idem.http.routes}. Which requests an annotation protects is decided per request by Spring
+ * MVC's own handler mappings ({@link HandlerRouteResolver}): exactly the requests that will run the
+ * annotated method, whatever the servlet path, encoding or overlapping mappings. A servlet
+ * application using the starter with no protected route fails startup: that is almost always a
+ * forgotten annotation, never what was meant.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -55,37 +60,48 @@ class IdemWebConfiguration {
   FilterRegistrationBean<IdempotencyFilter> idempotencyFilterRegistration(
       HttpIdempotency http,
       IdemProperties properties,
-      ObjectProvider<RequestMappingHandlerMapping> mappings) {
+      ObjectProvider<RequestMappingHandlerMapping> mappings,
+      ObjectProvider<HandlerMappingIntrospector> introspector,
+      ObjectProvider<HandlerMapping> handlerMappings,
+      ObjectProvider<DispatcherServletRegistrationBean> dispatcherServlet) {
     List<String> problems = new ArrayList<>();
-    Map<String, RoutePolicy> routes = new LinkedHashMap<>();
+    Map<HandlerMethod, RoutePolicy> annotated = new LinkedHashMap<>();
     mappings
         .orderedStream()
         .forEach(
             mapping ->
                 mapping
                     .getHandlerMethods()
-                    .forEach((info, method) -> addRoutes(http, info, method, routes, problems)));
-    for (String pattern : properties.getHttp().getRoutes()) {
-      if (routes.putIfAbsent(pattern, http.defaults()) != null) {
-        problems.add(
-            "idem.http.routes: '" + pattern + "' is already protected by an @Idempotent method");
-      }
-    }
+                    .forEach((info, method) -> addPolicy(http, info, method, annotated, problems)));
     if (!problems.isEmpty()) {
       throw IdemAutoConfiguration.invalid(problems);
     }
     IdempotencyFilter.Builder builder = IdempotencyFilter.builder().http(http);
-    routes.forEach(builder::route);
+    if (!annotated.isEmpty()) {
+      // The mappings in the DispatcherServlet's order; the introspector is Spring's own list of
+      // them (what Spring Security and CORS consult), the beans a fallback without it.
+      HandlerMappingIntrospector spring = introspector.getIfAvailable();
+      List<HandlerMapping> ordered =
+          spring != null ? spring.getHandlerMappings() : handlerMappings.orderedStream().toList();
+      DispatcherServletRegistrationBean servlet = dispatcherServlet.getIfAvailable();
+      builder.resolver(
+          new HandlerRouteResolver(
+              ordered, annotated, servlet == null ? null : servlet.getServletName()));
+    }
+    // An @Idempotent handler's own policy decides its requests; these patterns, matched against
+    // the path within the application (servlet path included), cover the rest.
+    List<String> routes = properties.getHttp().getRoutes();
+    routes.forEach(pattern -> builder.route(pattern, http.defaults()));
     IdempotencyFilter filter;
     try {
+      if (annotated.isEmpty() && routes.isEmpty()) {
+        throw new IllegalArgumentException(
+            "no route is protected\n(annotate a handler method with @Idempotent, set"
+                + " idem.http.routes, or set idem.enabled=false)");
+      }
       filter = builder.build();
     } catch (IllegalArgumentException e) {
-      String hint =
-          routes.isEmpty()
-              ? "\n(annotate a handler method with @Idempotent, set idem.http.routes, or set"
-                  + " idem.enabled=false)"
-              : "";
-      throw IdemAutoConfiguration.invalid(List.of(e.getMessage() + hint));
+      throw IdemAutoConfiguration.invalid(List.of(e.getMessage()));
     }
     FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(filter);
     registration.setName("idempotencyFilter");
@@ -93,11 +109,11 @@ class IdemWebConfiguration {
     return registration;
   }
 
-  private static void addRoutes(
+  private static void addPolicy(
       HttpIdempotency http,
       RequestMappingInfo info,
       HandlerMethod method,
-      Map<String, RoutePolicy> routes,
+      Map<HandlerMethod, RoutePolicy> policies,
       List<String> problems) {
     Idempotent annotation =
         AnnotatedElementUtils.findMergedAnnotation(method.getMethod(), Idempotent.class);
@@ -131,24 +147,7 @@ class IdemWebConfiguration {
     if (!methods.isEmpty()) {
       policy = policy.withMethods(methods.stream().map(RequestMethod::name).toList());
     }
-    for (String pattern : info.getPatternValues()) {
-      RoutePolicy existing = routes.get(pattern);
-      if (existing == null) {
-        routes.put(pattern, policy);
-      } else if (existing.withMethods(policy.methods()).equals(policy)) {
-        // Two handler methods on one path (POST and PATCH, say) with the same policy: one route.
-        Set<String> union = new TreeSet<>(existing.methods());
-        union.addAll(policy.methods());
-        routes.put(pattern, existing.withMethods(union));
-      } else {
-        problems.add(
-            "@Idempotent on "
-                + where
-                + ": '"
-                + pattern
-                + "' is protected with a different policy by another method");
-      }
-    }
+    policies.put(method, policy);
   }
 
   /**
