@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -37,6 +38,10 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private final List<Cookie> cookies = new ArrayList<>();
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
   private @Nullable String characterEncoding;
+
+  /** The charset the writer encodes with, once {@link #getWriter()} was called; else null. */
+  private @Nullable String writerEncoding;
+
   private @Nullable ServletOutputStream stream;
   private @Nullable PrintWriter writer;
   private boolean committed;
@@ -188,10 +193,12 @@ final class CapturingResponse extends HttpServletResponseWrapper {
       return;
     }
     String charset = charsetParameter(type);
-    if (charset != null) {
-      if (writer == null) {
-        characterEncoding = charset;
-      }
+    if (writerEncoding != null) {
+      // The Servlet specification: once the writer exists its charset is fixed, and the header
+      // must keep naming the charset the body's bytes are really in.
+      type = withCharset(type, writerEncoding);
+    } else if (charset != null) {
+      characterEncoding = charset;
     } else if (characterEncoding != null && type.toLowerCase(Locale.ROOT).startsWith("text/")) {
       type = type + ";charset=" + characterEncoding;
     }
@@ -218,9 +225,21 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     }
   }
 
+  /**
+   * The writer's charset once it exists; else the one set on this capture; else the wrapped
+   * response's, which may already be set (Spring's {@code server.servlet.encoding.force-response},
+   * a filter's {@code setCharacterEncoding}, the context's response encoding).
+   */
   @Override
   public String getCharacterEncoding() {
-    return characterEncoding != null ? characterEncoding : "ISO-8859-1";
+    if (writerEncoding != null) {
+      return writerEncoding;
+    }
+    if (characterEncoding != null) {
+      return characterEncoding;
+    }
+    String inherited = getResponse().getCharacterEncoding();
+    return inherited != null ? inherited : StandardCharsets.ISO_8859_1.name();
   }
 
   @Override
@@ -310,20 +329,43 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   }
 
   @Override
-  public PrintWriter getWriter() {
+  public PrintWriter getWriter() throws UnsupportedEncodingException {
     if (stream != null) {
       throw new IllegalStateException("getOutputStream() was already called");
     }
     if (writer == null) {
+      String name = getCharacterEncoding();
       Charset charset;
       try {
-        charset = Charset.forName(getCharacterEncoding());
-      } catch (RuntimeException e) {
-        charset = StandardCharsets.ISO_8859_1;
+        charset = Charset.forName(name);
+      } catch (IllegalArgumentException e) {
+        // What the specification asks for; a silent fallback would store bytes in one charset
+        // under a header naming another.
+        throw new UnsupportedEncodingException(name);
       }
       writer = new PrintWriter(new OutputStreamWriter(body, charset));
+      writerEncoding = name;
+      // As a container does: a body written as text says which charset its bytes are in.
+      String type = getContentType();
+      if (type != null) {
+        headers.removeIf(h -> h.name().equalsIgnoreCase("Content-Type"));
+        headers.add(new ResponseSnapshot.Header("Content-Type", withCharset(type, name)));
+      }
     }
     return writer;
+  }
+
+  /** {@code type} with its charset parameter, if any, replaced by {@code charset}. */
+  private static String withCharset(String type, String charset) {
+    StringBuilder out = new StringBuilder();
+    for (String part : type.split(";")) {
+      String trimmed = part.trim();
+      if (trimmed.isEmpty() || trimmed.regionMatches(true, 0, "charset=", 0, 8)) {
+        continue;
+      }
+      out.append(out.length() == 0 ? "" : ";").append(trimmed);
+    }
+    return out.append(";charset=").append(charset).toString();
   }
 
   private void checkNotCommitted() {

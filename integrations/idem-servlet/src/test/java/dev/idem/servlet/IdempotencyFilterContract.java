@@ -346,6 +346,38 @@ public abstract class IdempotencyFilterContract {
     }
 
     @Test
+    void writerInheritsTheEncodingAlreadySetOnTheResponse() throws Exception {
+      String key = newKey();
+      HttpResponse<String> first = post("/utf8/unicode", "a", key);
+      HttpResponse<String> replay = post("/utf8/unicode", "a", key);
+      assertThat(first.statusCode()).isEqualTo(201);
+      assertThat(first.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).isEqualToIgnoringCase("text/plain;charset=UTF-8"));
+      assertThat(first.body()).isEqualTo(TestServer.UNICODE);
+      assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+      assertThat(replay.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).isEqualToIgnoringCase("text/plain;charset=UTF-8"));
+      assertThat(replay.body()).isEqualTo(TestServer.UNICODE);
+      assertThat(server.executions).hasValue(1);
+    }
+
+    @Test
+    void charsetSetAfterGetWriterDoesNotRelabelTheBody() throws Exception {
+      String key = newKey();
+      HttpResponse<String> first = post("/late-charset", "a", key);
+      HttpResponse<String> replay = post("/late-charset", "a", key);
+      assertThat(first.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(
+              t -> assertThat(t).isEqualToIgnoringCase("text/plain;charset=ISO-8859-1"));
+      assertThat(first.body()).isEqualTo("Zo\u00eb");
+      assertThat(replay.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(
+              t -> assertThat(t).isEqualToIgnoringCase("text/plain;charset=ISO-8859-1"));
+      assertThat(replay.body()).isEqualTo("Zo\u00eb");
+      assertThat(server.executions).hasValue(1);
+    }
+
+    @Test
     void redirectIsStoredWithItsLocation() throws Exception {
       String key = newKey();
       HttpResponse<String> first = post("/redirect", "a", key);

@@ -46,6 +46,9 @@ import org.eclipse.jetty.server.ServerConnector;
 final class TestServer implements AutoCloseable {
   static final long SMALL_LIMIT = 64;
 
+  /** What {@code .../unicode} writes with {@code getWriter()}: not representable in ISO-8859-1. */
+  static final String UNICODE = "Zo\u00eb \u65e5\u672c \u20ac";
+
   /** A second mapping of the handler, at {@code /v1/*}. */
   static final String SERVLET_PATH = "/v1";
 
@@ -116,6 +119,9 @@ final class TestServer implements AutoCloseable {
             req.getParameterMap();
           } else if (uri.startsWith("/consumed/")) {
             req.getInputStream().readAllBytes();
+          } else if (uri.startsWith("/utf8/")) {
+            // As Spring's server.servlet.encoding.force-response does.
+            res.setCharacterEncoding("UTF-8");
           }
           chain.doFilter(req, res);
         };
@@ -232,6 +238,22 @@ final class TestServer implements AutoCloseable {
                 // The filter answered and completed the request already.
               }
             });
+        return;
+      }
+      if (path.endsWith("/unicode")) {
+        executions.incrementAndGet();
+        res.setStatus(201);
+        res.setContentType("text/plain");
+        res.getWriter().print(UNICODE);
+        return;
+      }
+      if (path.endsWith("/late-charset")) {
+        executions.incrementAndGet();
+        res.setStatus(201);
+        PrintWriter writer = res.getWriter();
+        // Too late to change the writer's charset (ISO-8859-1 by default): the header must not lie.
+        res.setContentType("text/plain;charset=UTF-8");
+        writer.print("Zo\u00eb");
         return;
       }
       if (path.endsWith("/redirect")) {
