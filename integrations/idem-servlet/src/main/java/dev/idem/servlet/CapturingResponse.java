@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
@@ -28,6 +29,15 @@ import org.jspecify.annotations.Nullable;
  * output stream or the writer), errors and redirects. Nothing reaches the client, and the response
  * is never committed, until the filter writes the decision; {@code flushBuffer} and content-length
  * hints are absorbed. Cookies are kept apart: they go to this client only, never to the store.
+ *
+ * <p>{@code sendError} ends the response as the specification says, but the container's error page
+ * cannot be captured: the container renders it after the filter chain returns, when the answer was
+ * already decided and stored, so the first client and every replay got an empty body. An error
+ * status (4xx, 5xx) is captured with an RFC 9457 {@code application/problem+json} body instead:
+ * {@code type} {@code about:blank}, the status's {@code title} and the {@code status}. The message
+ * is left out, as Spring Boot leaves it out of its error body by default: it may hold internals.
+ * After {@code sendError} or {@code sendRedirect} the response is committed, so anything written
+ * later is discarded, as a container discards it.
  */
 final class CapturingResponse extends HttpServletResponseWrapper {
   private static final DateTimeFormatter HTTP_DATE =
@@ -45,6 +55,24 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private @Nullable ServletOutputStream stream;
   private @Nullable PrintWriter writer;
   private boolean committed;
+
+  /** The body as the handler writes it: nothing once the response is committed. */
+  private final OutputStream sink =
+      new OutputStream() {
+        @Override
+        public void write(int b) {
+          if (!committed) {
+            body.write(b);
+          }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          if (!committed) {
+            body.write(b, off, len);
+          }
+        }
+      };
 
   CapturingResponse(HttpServletResponse response) {
     super(response);
@@ -75,15 +103,23 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   }
 
   @Override
-  public void sendError(int sc, String msg) throws IOException {
-    sendError(sc);
+  public void sendError(int sc, @Nullable String msg) {
+    sendError(sc); // the message is not stored; see the class description
   }
 
   @Override
   public void sendError(int sc) {
     checkNotCommitted();
+    discardBody();
     status = sc;
-    body.reset();
+    if (sc >= 400 && sc <= 599) {
+      headers.removeIf(h -> h.name().equalsIgnoreCase("Content-Type"));
+      headers.add(new ResponseSnapshot.Header("Content-Type", "application/problem+json"));
+      byte[] problem =
+          ("{\"type\":\"about:blank\",\"title\":\"" + title(sc) + "\",\"status\":" + sc + "}")
+              .getBytes(StandardCharsets.UTF_8);
+      body.write(problem, 0, problem.length);
+    }
     committed = true;
   }
 
@@ -92,7 +128,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     checkNotCommitted();
     status = SC_FOUND;
     setHeader("Location", location);
-    body.reset();
+    discardBody();
     committed = true;
   }
 
@@ -283,13 +319,53 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     status = SC_OK;
     headers.clear();
     cookies.clear();
-    body.reset();
+    discardBody();
   }
 
   @Override
   public void resetBuffer() {
     checkNotCommitted();
+    discardBody();
+  }
+
+  /**
+   * Empties the body, including what the writer still buffers: flushed later, it would reappear
+   * after the reset.
+   */
+  private void discardBody() {
+    if (writer != null) {
+      writer.flush();
+    }
     body.reset();
+  }
+
+  /** The RFC 9110 reason phrase of {@code status}, or its class's name. */
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 402 -> "Payment Required";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 406 -> "Not Acceptable";
+      case 408 -> "Request Timeout";
+      case 409 -> "Conflict";
+      case 410 -> "Gone";
+      case 411 -> "Length Required";
+      case 412 -> "Precondition Failed";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 422 -> "Unprocessable Content";
+      case 428 -> "Precondition Required";
+      case 429 -> "Too Many Requests";
+      case 500 -> "Internal Server Error";
+      case 501 -> "Not Implemented";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> status < 500 ? "Client Error" : "Server Error";
+    };
   }
 
   @Override
@@ -301,13 +377,13 @@ final class CapturingResponse extends HttpServletResponseWrapper {
       stream =
           new ServletOutputStream() {
             @Override
-            public void write(int b) {
-              body.write(b);
+            public void write(int b) throws IOException {
+              sink.write(b);
             }
 
             @Override
-            public void write(byte[] b, int off, int len) {
-              body.write(b, off, len);
+            public void write(byte[] b, int off, int len) throws IOException {
+              sink.write(b, off, len);
             }
 
             @Override
@@ -343,7 +419,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
         // under a header naming another.
         throw new UnsupportedEncodingException(name);
       }
-      writer = new PrintWriter(new OutputStreamWriter(body, charset));
+      writer = new PrintWriter(new OutputStreamWriter(sink, charset));
       writerEncoding = name;
       // As a container does: a body written as text says which charset its bytes are in.
       String type = getContentType();

@@ -387,16 +387,24 @@ public abstract class IdempotencyFilterContract {
       assertThat(replay.headers().firstValue("Location"))
           .isEqualTo(first.headers().firstValue("Location"))
           .hasValueSatisfying(location -> assertThat(location).endsWith("/payments/redirected"));
+      assertThat(first.body()).doesNotContain("after the redirect");
+      assertThat(replay.body()).doesNotContain("after the redirect");
       assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
       assertThat(server.executions).hasValue(1);
     }
 
     @Test
-    void sendErrorIsStored() throws Exception {
+    void sendErrorIsStoredWithAProblemBodyAndNothingWrittenAfterIt() throws Exception {
       String key = newKey();
-      assertThat(post("/send-error", "a", key).statusCode()).isEqualTo(402);
+      HttpResponse<String> first = post("/send-error", "a", key);
       HttpResponse<String> replay = post("/send-error", "a", key);
-      assertThat(replay.statusCode()).isEqualTo(402);
+      for (HttpResponse<String> response : List.of(first, replay)) {
+        assertThat(response.statusCode()).isEqualTo(402);
+        assertThat(response.headers().firstValue("Content-Type"))
+            .contains("application/problem+json");
+        assertThat(response.body())
+            .isEqualTo("{\"type\":\"about:blank\",\"title\":\"Payment Required\",\"status\":402}");
+      }
       assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
       assertThat(server.executions).hasValue(1);
     }

@@ -259,11 +259,14 @@ final class TestServer implements AutoCloseable {
       if (path.endsWith("/redirect")) {
         executions.incrementAndGet();
         res.sendRedirect("/payments/redirected");
+        res.getWriter().print("written after the redirect");
         return;
       }
       if (path.endsWith("/send-error")) {
         executions.incrementAndGet();
+        res.getWriter().print("written before the error");
         res.sendError(402, "pay first");
+        res.getWriter().print("written after the error");
         return;
       }
       byte[] body = req.getInputStream().readAllBytes();
