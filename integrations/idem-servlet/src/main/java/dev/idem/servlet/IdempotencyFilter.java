@@ -50,7 +50,10 @@ import org.jspecify.annotations.Nullable;
  * synchronously: a handler that starts async processing on a protected route is treated as a failed
  * handler (500, stored like any failure, and logged), never stored as the empty answer it left
  * behind. Form parameters read with {@code getParameter} are not available on protected routes,
- * because the body was consumed; read the body instead.
+ * because the body was consumed; read the body instead. A body that a filter before this one read
+ * is never fingerprinted as the empty rest of the stream: a form whose parameters that filter
+ * parsed is fingerprinted by its parameters; anything else is refused with a 500 {@code
+ * body-unavailable} problem before the handler runs.
  *
  * <p>Immutable and thread-safe once built.
  */
