@@ -87,6 +87,8 @@ public final class HttpIdempotency {
    */
   public static final long MIN_STORED_BYTES = 4096;
 
+  private static final Duration IN_PROGRESS_RETRY_AFTER = Duration.ofSeconds(1);
+
   private final Idempotency idempotency;
   private final Fingerprinter fingerprinter;
   private final HttpProfile profile;
@@ -270,7 +272,7 @@ public final class HttpIdempotency {
               ProblemType.REQUEST_IN_PROGRESS.defaultStatus(),
               "A request with this Idempotency-Key is still being processed. Retry with the same"
                   + " key after the Retry-After delay to receive its response.",
-              inProgress.retryAfter()));
+              inProgressRetryAfter(inProgress.retryAfter())));
     }
     observer.onRejected(ProblemType.KEY_REUSED);
     return new Decision.Rejected(
@@ -326,6 +328,18 @@ public final class HttpIdempotency {
       stored = responseTooLarge(response);
     }
     return new Exchange(response, stored);
+  }
+
+  /**
+   * How long a client should wait before retrying a request still running: a second at most. The
+   * store's answer is the claim's remaining lease, which the heartbeat keeps renewing while the
+   * handler runs; it says when the claim could be taken over, not when the response will be ready,
+   * and a client honouring a 40-60 s delay would wait that long for a 3 s request.
+   */
+  static Duration inProgressRetryAfter(Duration remainingLease) {
+    return remainingLease.compareTo(IN_PROGRESS_RETRY_AFTER) < 0
+        ? remainingLease
+        : IN_PROGRESS_RETRY_AFTER;
   }
 
   /** The small problem stored in place of a response too large to keep for replay. */
