@@ -1,6 +1,7 @@
 package dev.idem.redis;
 
 import dev.idem.Fingerprint;
+import dev.idem.Idempotency;
 import dev.idem.redis.internal.Connector;
 import dev.idem.redis.internal.PackedRecord;
 import dev.idem.redis.internal.Scripts;
@@ -38,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -70,6 +72,9 @@ import org.jspecify.annotations.Nullable;
  * replica that had not received the latest writes loses records, and retries of the lost keys run
  * again. See the module README.
  *
+ * <p>A lease or retention longer than {@link Idempotency#MAX_DURATION} is capped to it (the engine
+ * never asks for more), so that every time fits the record's header.
+ *
  * <p>Thread-safe; share one instance. No method accepts or returns null.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
@@ -83,6 +88,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   // A key can vanish or reappear between a claim and the PTTL that follows it; each retry sees a
   // newer state, so a small bound only guards against a broken server.
   private static final int MAX_ACQUIRE_ATTEMPTS = 50;
+
+  private static final long MAX_DURATION_MILLIS = Idempotency.MAX_DURATION.toMillis();
 
   private final Connector connector;
   private final String keyPrefix;
@@ -141,6 +148,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       token = UnusedToken.random();
     }
     byte[] claim = PackedRecord.claim(fingerprintHex, leaseMillis, token.bytes());
+    // The first reading of the server's clock is taken before claiming, not after: a claim whose
+    // caller then failed on the clock would stay in Redis under a token nobody holds.
+    serverClock.ensureMeasured();
     for (int attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
       byte @Nullable [] existing = claimOrGet(redisKey, claim, leaseMillis);
       if (existing == null) {
@@ -162,9 +172,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       if (record.state() == PackedRecord.COMPLETED) {
         return new AcquireResult.Completed(completed(key, fingerprint, record));
       }
-      // In progress: how long is left is the key's TTL, which the value does not carry.
-      long left = (Long) call("acquire", commands("acquire").pttl(redisKey), false);
+      // In progress: how long is left is the key's TTL, which the value does not carry. Read the
+      // clock before asking, so that the expiry of our own claim errs early, never late.
+      long beforePttl = spared ? 0 : serverClock.estimateMillis();
+      long left = (Long) call("acquire", commands -> commands.pttl(redisKey), false);
       if (left > 0) {
+        if (!spared) {
+          // Our own claim, written by an earlier send of this very command: it is ours to hold.
+          // Answering InProgress would leave the key claimed under a token nobody holds, and
+          // every caller, this one's retries included, refused for the whole lease.
+          return new AcquireResult.Acquired(token.token(), Instant.ofEpochMilli(beforePttl + left));
+        }
         return new AcquireResult.InProgress(Duration.ofMillis(left));
       }
       if (left == -1) {
@@ -356,11 +374,20 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   /** One native command; {@code nullable}: whether nil is an answer rather than a fault. */
-  private @Nullable Object call(String operation, RedisFuture<?> future, boolean nullable) {
+  private @Nullable Object call(
+      String operation,
+      Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
+      boolean nullable) {
+    long deadline = System.nanoTime() + commandTimeoutNanos;
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands(operation);
     try {
-      return await(operation, future, System.nanoTime() + commandTimeoutNanos, nullable);
+      // Issued inside the try: Lettuce throws some failures (a closed connection) from the call
+      // itself rather than through the future, and the SPI promises StoreUnavailableException.
+      return await(operation, command.apply(commands), deadline, nullable);
     } catch (ErrorReply e) {
       throw unavailable(operation, describe(e.getCause()), e.getCause());
+    } catch (RedisException e) {
+      throw unavailable(operation, describe(e), e);
     }
   }
 
@@ -506,7 +533,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   private StoreUnavailableException unavailableTime(Throwable cause) {
-    return unavailable("read the server's clock", describe(cause), cause);
+    // Only acquire reads the clock this way; name the operation the caller called.
+    return unavailable("acquire", "cannot read the server's clock: " + describe(cause), cause);
   }
 
   private IllegalStateException corrupt(StoreKey key, RuntimeException cause) {
@@ -543,10 +571,18 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     return ((Long) reply) == 1L ? WriteResult.APPLIED : WriteResult.LEASE_LOST;
   }
 
+  /**
+   * Whole milliseconds, at least 1 and at most {@link Idempotency#MAX_DURATION}: the engine caps
+   * durations there already, but a direct SPI caller is not capped, and a time beyond 16 digits
+   * would overflow the record's fixed-width header (and Duration.toMillis() overflows long).
+   */
   private static long positiveMillis(Duration duration, String name) {
     Objects.requireNonNull(duration, name);
     if (duration.isZero() || duration.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive: " + duration);
+    }
+    if (duration.compareTo(Idempotency.MAX_DURATION) > 0) {
+      return MAX_DURATION_MILLIS;
     }
     return Math.max(1, duration.toMillis());
   }

@@ -11,13 +11,20 @@ import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
 import dev.idem.testservers.RedisTestServer;
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.CommandType;
 import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -452,6 +459,264 @@ class RedisStoreBehaviourIT {
 
       assertThat(acquired.leaseExpiresAt().toEpochMilli())
           .isBetween(before + LEASE.toMillis(), after + LEASE.toMillis());
+    }
+  }
+
+  @Nested
+  @DisplayName("Acquire under faults")
+  class AcquireFaults {
+    @Test
+    @DisplayName(
+        "a claim Lettuce re-sends after a reconnect is recognised as ours and acquired, not 409")
+    void resentClaimIsAcquired() throws Exception {
+      try (DroppingProxy proxy = new DroppingProxy(server.port())) {
+        RedisClient viaProxy = RedisClient.create(RedisURI.create("127.0.0.1", proxy.port()));
+        try (IdempotencyStore resending =
+            RedisIdempotencyStore.builder().client(viaProxy).keyPrefix(prefix).build()) {
+          // Connect and measure the server's clock first, so the claim is the command cut off.
+          resending.find(freshKey());
+          assertThat(resending.acquire(freshKey(), fingerprint("warm"), LEASE))
+              .isInstanceOf(AcquireResult.Acquired.class);
+          proxy.dropAfterNextClaim();
+          StoreKey key = freshKey();
+          long before = serverMillis();
+
+          AcquireResult result = resending.acquire(key, fingerprint("a"), RETENTION);
+
+          assertThat(proxy.dropped()).isTrue();
+          assertThat(result).isInstanceOf(AcquireResult.Acquired.class);
+          AcquireResult.Acquired acquired = (AcquireResult.Acquired) result;
+          assertThat(admin.sync().get(prefix + key.hex())).endsWith(acquired.token().value());
+          assertThat(acquired.leaseExpiresAt().toEpochMilli())
+              .isBetween(before, serverMillis() + RETENTION.toMillis());
+          assertThat(resending.complete(key, acquired.token(), new byte[] {1}, RETENTION))
+              .isEqualTo(WriteResult.APPLIED);
+        } finally {
+          viaProxy.shutdown();
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("a command that Lettuce refuses outright is StoreUnavailableException, not raw")
+    void refusedCommandIsUnavailable() {
+      newStore();
+      StoreKey key = freshKey();
+      acquire(key);
+      try (StatefulRedisConnection<byte[], byte[]> real = client.connect(ByteArrayCodec.INSTANCE)) {
+        // Lettuce throws from the call itself, not through the future, on a closed connection.
+        StatefulRedisConnection<byte[], byte[]> refusingPttl =
+            withAsync(
+                real,
+                (proxy, method, args) -> {
+                  if (method.getName().equals("pttl")) {
+                    throw new RedisException("Connection is closed");
+                  }
+                  return method.invoke(real.async(), args);
+                });
+        try (IdempotencyStore refusing =
+            RedisIdempotencyStore.builder().connection(refusingPttl).keyPrefix(prefix).build()) {
+          assertThatThrownBy(() -> refusing.acquire(key, fingerprint("a"), LEASE))
+              .isInstanceOf(StoreUnavailableException.class)
+              .hasMessageContaining("acquire")
+              .hasMessageContaining("Connection is closed");
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("a failed first read of the server's clock leaves the key unclaimed")
+    void failedClockReadClaimsNothing() {
+      String user = "idem-no-time-" + UUID.randomUUID();
+      admin
+          .sync()
+          .aclSetuser(
+              user,
+              AclSetuserArgs.Builder.on()
+                  .addPassword("pw")
+                  .allKeys()
+                  .allCommands()
+                  .removeCommand(CommandType.TIME));
+      RedisClient noTime =
+          RedisClient.create(
+              RedisURI.builder()
+                  .withHost(server.host())
+                  .withPort(server.port())
+                  .withAuthentication(user, "pw")
+                  .build());
+      try (IdempotencyStore blind =
+          RedisIdempotencyStore.builder().client(noTime).keyPrefix(prefix).build()) {
+        StoreKey key = freshKey();
+        assertThatThrownBy(() -> blind.acquire(key, fingerprint("a"), LEASE))
+            .isInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("clock");
+
+        assertThat(admin.sync().exists(prefix + key.hex())).isZero();
+      } finally {
+        noTime.shutdown();
+        admin.sync().aclDeluser(user);
+      }
+    }
+
+    @Test
+    @DisplayName("a lease or retention beyond 36,500 days is capped, never a corrupt header")
+    void hugeDurationsAreCapped() {
+      newStore();
+      Duration huge = Duration.ofMillis(10_000_000_000_000_000L);
+      long cap = Duration.ofDays(36_500).toMillis();
+      StoreKey key = freshKey();
+      long before = serverMillis();
+      LeaseToken token =
+          ((AcquireResult.Acquired) store.acquire(key, fingerprint("a"), huge)).token();
+      assertThat(admin.sync().pttl(prefix + key.hex())).isBetween(cap - 60_000, cap);
+
+      assertThat(store.complete(key, token, new byte[] {7}, Duration.ofSeconds(Long.MAX_VALUE)))
+          .isEqualTo(WriteResult.APPLIED);
+
+      var found = store.find(key).orElseThrow();
+      assertThat(found.expiresAt().toEpochMilli()).isBetween(before + cap, serverMillis() + cap);
+      assertThat(store.acquire(key, fingerprint("a"), huge))
+          .isInstanceOf(AcquireResult.Completed.class);
+    }
+  }
+
+  /** The caller's connection, but with its async commands answered by {@code handler}. */
+  @SuppressWarnings("unchecked")
+  private static StatefulRedisConnection<byte[], byte[]> withAsync(
+      StatefulRedisConnection<byte[], byte[]> real, InvocationHandler handler) {
+    Object async =
+        Proxy.newProxyInstance(
+            RedisStoreBehaviourIT.class.getClassLoader(),
+            new Class<?>[] {RedisAsyncCommands.class},
+            (proxy, method, args) -> {
+              try {
+                return handler.invoke(proxy, method, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+    return (StatefulRedisConnection<byte[], byte[]>)
+        Proxy.newProxyInstance(
+            RedisStoreBehaviourIT.class.getClassLoader(),
+            new Class<?>[] {StatefulRedisConnection.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("async")) {
+                return async;
+              }
+              try {
+                return method.invoke(real, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  /**
+   * A TCP proxy to Redis that, once armed, forwards the next {@code SET … NX … GET} claim and then
+   * cuts the connection before the reply comes back: the claim is written, the client never hears
+   * so, reconnects and re-sends it.
+   */
+  static final class DroppingProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int target;
+    private final java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean dropped =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    DroppingProxy(int target) throws IOException {
+      this.target = target;
+      this.listener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread accepting = new Thread(this::accept, "dropping-proxy");
+      accepting.setDaemon(true);
+      accepting.start();
+    }
+
+    int port() {
+      return listener.getLocalPort();
+    }
+
+    void dropAfterNextClaim() {
+      armed.set(true);
+    }
+
+    boolean dropped() {
+      return dropped.get();
+    }
+
+    private void accept() {
+      try {
+        while (true) {
+          java.net.Socket down = listener.accept();
+          java.net.Socket up = new java.net.Socket("127.0.0.1", target);
+          sockets.add(down);
+          sockets.add(up);
+          java.util.concurrent.atomic.AtomicBoolean hold =
+              new java.util.concurrent.atomic.AtomicBoolean();
+          pump(down, up, hold, true);
+          pump(up, down, hold, false);
+        }
+      } catch (IOException closed) {
+        // close() ends the proxy.
+      }
+    }
+
+    private void pump(
+        java.net.Socket from,
+        java.net.Socket to,
+        java.util.concurrent.atomic.AtomicBoolean hold,
+        boolean upstream) {
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] buffer = new byte[65536];
+                try {
+                  int n;
+                  while ((n = from.getInputStream().read(buffer)) > 0) {
+                    String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                    if (upstream
+                        && text.contains("\r\nSET\r\n")
+                        && text.contains("\r\nNX\r\n")
+                        && text.contains("\r\nGET\r\n")
+                        && armed.compareAndSet(true, false)) {
+                      hold.set(true);
+                      dropped.set(true);
+                      to.getOutputStream().write(buffer, 0, n);
+                      to.getOutputStream().flush();
+                      Thread.sleep(200);
+                      from.close();
+                      to.close();
+                      return;
+                    }
+                    if (hold.get()) {
+                      return;
+                    }
+                    to.getOutputStream().write(buffer, 0, n);
+                    to.getOutputStream().flush();
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // The other side closed.
+                } finally {
+                  try {
+                    from.close();
+                    to.close();
+                  } catch (IOException ignored) {
+                    // Closing is all that is left.
+                  }
+                }
+              },
+              "dropping-proxy-pump");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+      listener.close();
+      for (java.net.Socket s : sockets) {
+        s.close();
+      }
     }
   }
 }

@@ -43,6 +43,18 @@ public final class ServerClock {
     this.failure = failure;
   }
 
+  /**
+   * Takes the first reading if none was taken yet, so that a caller can fail before it writes
+   * anything rather than after.
+   *
+   * @throws RuntimeException from {@code failure}, if the first reading fails
+   */
+  public void ensureMeasured() {
+    if (!measured) {
+      measureNow();
+    }
+  }
+
   /** The server's current time in epoch milliseconds, estimated. */
   public long estimateMillis() {
     if (!measured) {
