@@ -119,7 +119,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     this.commandTimeout = builder.commandTimeout;
     this.commandTimeoutNanos = builder.commandTimeout.toNanos();
     this.serverClock =
-        new ServerClock(() -> commands("acquire"), commandTimeout, this::unavailableTime);
+        new ServerClock(
+            () -> commands("acquire", System.nanoTime() + commandTimeoutNanos),
+            commandTimeout,
+            this::unavailableTime);
   }
 
   /** A builder for a store; use it once. Not thread-safe. */
@@ -344,8 +347,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
    */
   private byte @Nullable [] claimOrGet(byte[] redisKey, byte[] claim, long leaseMillis) {
     if (nativeClaim) {
-      RedisClusterAsyncCommands<byte[], byte[]> commands = commands("acquire");
       long deadline = System.nanoTime() + commandTimeoutNanos;
+      RedisClusterAsyncCommands<byte[], byte[]> commands = commands("acquire", deadline);
       try {
         return await(
             "acquire",
@@ -365,11 +368,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     return (byte[]) runOn(Scripts.CLAIM, redisKey, claim, ascii(Long.toString(leaseMillis)));
   }
 
-  private RedisClusterAsyncCommands<byte[], byte[]> commands(String operation) {
+  /** The connection's commands; a first connect counts against the command's own deadline. */
+  private RedisClusterAsyncCommands<byte[], byte[]> commands(String operation, long deadlineNanos) {
     try {
-      return connector.commands();
+      return connector.commands(deadlineNanos);
     } catch (RedisException e) {
-      throw unavailable(operation, "cannot connect to Redis", e);
+      throw unavailable(operation, "cannot connect to Redis: " + describe(e), e);
     }
   }
 
@@ -379,7 +383,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<?>> command,
       boolean nullable) {
     long deadline = System.nanoTime() + commandTimeoutNanos;
-    RedisClusterAsyncCommands<byte[], byte[]> commands = commands(operation);
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands(operation, deadline);
     try {
       // Issued inside the try: Lettuce throws some failures (a closed connection) from the call
       // itself rather than through the future, and the SPI promises StoreUnavailableException.
@@ -398,7 +402,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   private @Nullable Object runOn(Script script, byte[] redisKey, byte[]... args) {
     byte[][] keys = {redisKey};
     long deadline = System.nanoTime() + commandTimeoutNanos;
-    RedisClusterAsyncCommands<byte[], byte[]> commands = commands(script.name());
+    RedisClusterAsyncCommands<byte[], byte[]> commands = commands(script.name(), deadline);
     boolean nullable = script.outputType() == ScriptOutputType.VALUE;
     try {
       try {

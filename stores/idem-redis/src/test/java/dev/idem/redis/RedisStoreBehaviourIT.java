@@ -395,6 +395,91 @@ class RedisStoreBehaviourIT {
     }
 
     @Test
+    @DisplayName(
+        "a server that accepts and never answers: every caller fails within the command timeout,"
+            + " all waiting on one connect")
+    void silentServerFailsWithinCommandTimeout() throws Exception {
+      List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+      try (ServerSocket silent =
+          new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        Thread accepting =
+            new Thread(
+                () -> {
+                  try {
+                    while (true) {
+                      accepted.add(silent.accept());
+                    }
+                  } catch (IOException closed) {
+                    // The test is over.
+                  }
+                },
+                "silent-redis");
+        accepting.setDaemon(true);
+        accepting.start();
+        // Lettuce's own connect timeout is far longer than the store's command timeout.
+        RedisClient silentClient =
+            RedisClient.create(
+                RedisURI.builder()
+                    .withHost("127.0.0.1")
+                    .withPort(silent.getLocalPort())
+                    .withTimeout(Duration.ofSeconds(10))
+                    .build());
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try (IdempotencyStore onSilent =
+            RedisIdempotencyStore.builder()
+                .client(silentClient)
+                .keyPrefix(prefix)
+                .commandTimeout(Duration.ofMillis(500))
+                .build()) {
+          List<Future<Long>> waits = new ArrayList<>();
+          for (int i = 0; i < 4; i++) {
+            waits.add(
+                callers.submit(
+                    () -> {
+                      long started = System.nanoTime();
+                      assertThatThrownBy(
+                              () -> onSilent.acquire(freshKey(), fingerprint("a"), LEASE))
+                          .isInstanceOf(StoreUnavailableException.class)
+                          .hasMessageContaining("acquire")
+                          .hasMessageContaining("connect");
+                      return Duration.ofNanos(System.nanoTime() - started).toMillis();
+                    }));
+          }
+          for (Future<Long> wait : waits) {
+            assertThat(wait.get(30, TimeUnit.SECONDS)).isLessThan(1_500L);
+          }
+          assertThat(accepted).hasSize(1);
+        } finally {
+          callers.shutdownNow();
+          silentClient.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+          for (java.net.Socket socket : accepted) {
+            socket.close();
+          }
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("a first connect that failed is tried again by the next call")
+    void failedConnectIsRetried() throws Exception {
+      try (DroppingProxy proxy = new DroppingProxy(server.port())) {
+        proxy.refuseNextConnection();
+        RedisClient viaProxy = RedisClient.create(RedisURI.create("127.0.0.1", proxy.port()));
+        try (IdempotencyStore retrying =
+            RedisIdempotencyStore.builder().client(viaProxy).keyPrefix(prefix).build()) {
+          assertThatThrownBy(() -> retrying.find(freshKey()))
+              .isInstanceOf(StoreUnavailableException.class)
+              .hasMessageContaining("find");
+
+          assertThat(retrying.acquire(freshKey(), fingerprint("a"), LEASE))
+              .isInstanceOf(AcquireResult.Acquired.class);
+        } finally {
+          viaProxy.shutdown();
+        }
+      }
+    }
+
+    @Test
     @DisplayName("server restarted: calls fail within the command timeout, then recover")
     void serverRestarted() throws InterruptedException {
       RedisTestServer doomed = RedisTestServer.start();
@@ -612,14 +697,16 @@ class RedisStoreBehaviourIT {
   }
 
   /**
-   * A TCP proxy to Redis that, once armed, forwards the next {@code SET … NX … GET} claim and then
-   * cuts the connection before the reply comes back: the claim is written, the client never hears
-   * so, reconnects and re-sends it.
+   * A TCP proxy to Redis that can close the next connection at once, and that, once armed, forwards
+   * the next {@code SET … NX … GET} claim and then cuts the connection before the reply comes back:
+   * the claim is written, the client never hears so, reconnects and re-sends it.
    */
   static final class DroppingProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int target;
     private final java.util.concurrent.atomic.AtomicBoolean armed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean refuse =
         new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean dropped =
         new java.util.concurrent.atomic.AtomicBoolean();
@@ -641,6 +728,10 @@ class RedisStoreBehaviourIT {
       armed.set(true);
     }
 
+    void refuseNextConnection() {
+      refuse.set(true);
+    }
+
     boolean dropped() {
       return dropped.get();
     }
@@ -649,6 +740,10 @@ class RedisStoreBehaviourIT {
       try {
         while (true) {
           java.net.Socket down = listener.accept();
+          if (refuse.compareAndSet(true, false)) {
+            down.close();
+            continue;
+          }
           java.net.Socket up = new java.net.Socket("127.0.0.1", target);
           sockets.add(down);
           sockets.add(up);

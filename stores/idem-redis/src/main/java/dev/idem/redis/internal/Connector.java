@@ -1,6 +1,8 @@
 package dev.idem.redis.internal;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -8,6 +10,10 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * shared by all threads.
  *
  * <p>The connection is opened on first use, not at construction, so a store can be built while
- * Redis is down; until it comes up every call fails with the connect error (which the store turns
- * into StoreUnavailableException) and the next call tries again.
+ * Redis is down; until it comes up every call fails with the connect error, or when the connect
+ * outlasts the caller's deadline (which the store turns into StoreUnavailableException), and the
+ * next call after a failed connect tries again.
  */
 public final class Connector implements AutoCloseable {
   private final @Nullable RedisClient client;
@@ -28,6 +35,8 @@ public final class Connector implements AutoCloseable {
   private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
   private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
   private boolean closed;
+  // The connect in progress, shared by every caller waiting for it; guarded by this.
+  private @Nullable CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> pending;
 
   private Connector(
       @Nullable RedisClient client,
@@ -68,35 +77,97 @@ public final class Connector implements AutoCloseable {
   }
 
   /**
-   * The commands of the (possibly newly opened) connection.
+   * The commands of the (possibly newly opened) connection, waiting for a connect in progress no
+   * later than {@code deadlineNanos}.
    *
-   * @throws io.lettuce.core.RedisException if the connection cannot be opened
+   * <p>A connect is never made on the caller's thread: Lettuce's own connect timeout (60 s unless
+   * the URI says otherwise) knows nothing of the store's command timeout, and callers queued behind
+   * one connecting caller would each wait for it in turn. Instead one connect runs in the
+   * background and every caller waits for it, each until its own deadline; a caller whose deadline
+   * passes leaves it running, so that the next caller can still use its connection. A connect that
+   * failed is started afresh by the next caller.
+   *
+   * @param deadlineNanos on the {@link System#nanoTime()} scale
+   * @throws io.lettuce.core.RedisException if the connection cannot be opened, or is not open by
+   *     the deadline
    * @throws IllegalStateException if the store was closed
    */
-  public RedisClusterAsyncCommands<byte[], byte[]> commands() {
+  public RedisClusterAsyncCommands<byte[], byte[]> commands(long deadlineNanos) {
     RedisClusterAsyncCommands<byte[], byte[]> current = commands;
     if (current != null) {
       return current;
     }
+    CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> connecting;
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("the store is closed");
       }
-      if (commands == null) {
-        if (clusterClient != null) {
-          StatefulRedisClusterConnection<byte[], byte[]> opened =
-              clusterClient.connect(ByteArrayCodec.INSTANCE);
-          connection = opened;
-          commands = opened.async();
-        } else {
-          StatefulRedisConnection<byte[], byte[]> opened =
-              Objects.requireNonNull(client).connect(ByteArrayCodec.INSTANCE);
-          connection = opened;
-          commands = opened.async();
-        }
+      if (commands != null) {
+        return commands;
       }
-      return Objects.requireNonNull(commands);
+      // A finished one failed (a success would have set commands); the store was not closed.
+      if (pending == null || pending.isDone()) {
+        pending = connect();
+      }
+      connecting = pending;
     }
+    try {
+      return connecting.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new RedisConnectionException(
+          "not connected to Redis within the command timeout; still connecting in the background");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisConnectionException("interrupted while connecting to Redis", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof IllegalStateException closedMeanwhile) {
+        throw closedMeanwhile;
+      }
+      if (cause instanceof RedisException redis) {
+        throw redis;
+      }
+      throw new RedisConnectionException("cannot connect to Redis", cause);
+    }
+  }
+
+  /** Starts one connect; called with the lock held. */
+  private CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> connect() {
+    CompletableFuture<? extends StatefulConnection<byte[], byte[]>> opening;
+    if (clusterClient != null) {
+      opening = clusterClient.connectAsync(ByteArrayCodec.INSTANCE);
+    } else {
+      // RedisClient.connectAsync needs the RedisURI, which the client does not give out; its
+      // blocking connect(codec) knows it (standalone or Sentinel). So that blocking call runs on a
+      // thread of its own, which ends when the connect does (by Lettuce's own timeout at worst).
+      RedisClient standalone = Objects.requireNonNull(client);
+      opening =
+          CompletableFuture.supplyAsync(
+              () -> standalone.connect(ByteArrayCodec.INSTANCE),
+              task -> {
+                Thread thread = new Thread(task, "idem-redis-connect");
+                thread.setDaemon(true);
+                thread.start();
+              });
+    }
+    return opening.thenApply(this::opened);
+  }
+
+  /** Takes a connection that opened, or closes it if the store was closed while it was opening. */
+  private synchronized RedisClusterAsyncCommands<byte[], byte[]> opened(
+      StatefulConnection<byte[], byte[]> opened) {
+    if (closed) {
+      opened.closeAsync();
+      throw new IllegalStateException("the store is closed");
+    }
+    RedisClusterAsyncCommands<byte[], byte[]> async =
+        opened instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster
+            ? cluster.async()
+            : ((StatefulRedisConnection<byte[], byte[]>) opened).async();
+    connection = opened;
+    commands = async;
+    pending = null;
+    return async;
   }
 
   /** What the store runs on, for messages. */
