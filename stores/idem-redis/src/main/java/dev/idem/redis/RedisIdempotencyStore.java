@@ -13,6 +13,7 @@ import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
 import dev.idem.spi.RecordState;
+import dev.idem.spi.ResultTooLargeException;
 import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
@@ -82,6 +83,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   /** The default prefix of every key the store writes. */
   public static final String DEFAULT_KEY_PREFIX = "idem:";
 
+  /** The default largest result {@link #complete} stores, in bytes: 1 MiB. */
+  public static final int DEFAULT_MAX_RESULT_BYTES = 1024 * 1024;
+
+  /**
+   * The largest {@link Builder#maxResultBytes} allowed: a record is one Redis string, which Redis
+   * limits to 512 MB ({@code proto-max-bulk-len}), and the record's header comes first.
+   */
+  public static final long MAX_RESULT_BYTES_LIMIT = 512L * 1024 * 1024 - PackedRecord.HEADER;
+
   /** The default time to wait for one Redis command before giving up. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
@@ -96,6 +106,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   private final byte[] keyPrefixBytes;
   private final long commandTimeoutNanos;
   private final Duration commandTimeout;
+  private final long maxResultBytes;
   private final ServerClock serverClock;
   // Cleared for good on the first server that refuses SET with both NX and GET (before 7.0).
   private volatile boolean nativeClaim = true;
@@ -118,6 +129,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     this.keyPrefixBytes = builder.keyPrefix.getBytes(StandardCharsets.UTF_8);
     this.commandTimeout = builder.commandTimeout;
     this.commandTimeoutNanos = builder.commandTimeout.toNanos();
+    this.maxResultBytes = builder.maxResultBytes;
     this.serverClock =
         new ServerClock(
             () -> commands("acquire", System.nanoTime() + commandTimeoutNanos),
@@ -212,6 +224,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
   /**
    * {@inheritDoc}
    *
+   * @throws ResultTooLargeException if {@code result} is longer than {@link #maxResultBytes()};
+   *     nothing is sent, and the record stays in progress under the caller's lease
    * @throws StoreUnavailableException if Redis cannot be reached or does not answer in time
    * @throws IllegalArgumentException if {@code retention} is not positive
    * @throws IllegalStateException if the store was closed
@@ -222,6 +236,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(result, "result");
     long retentionMillis = positiveMillis(retention, "retention");
+    // Refused here rather than by Redis: a result over Redis's 512 MB string limit, or too large
+    // to send within the command timeout, would fail as StoreUnavailable, which the engine gives
+    // up on with the key still claimed; this exception makes it release the key instead.
+    if (result.length > maxResultBytes) {
+      throw new ResultTooLargeException(
+          "Redis idempotency store (key prefix " + keyPrefix + ")", result.length, maxResultBytes);
+    }
     // The codec writes the array as it is when the command is sent, after this method may have
     // returned on a timeout: copy it so the caller can reuse theirs.
     return written(
@@ -322,6 +343,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     connector.close();
   }
 
+  /** The largest result {@link #complete} stores, in bytes. */
+  public long maxResultBytes() {
+    return maxResultBytes;
+  }
+
   /** The prefix of every key this store writes. */
   public String keyPrefix() {
     return keyPrefix;
@@ -333,6 +359,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         + keyPrefix
         + ", commandTimeout="
         + commandTimeout
+        + ", maxResultBytes="
+        + maxResultBytes
         + ", on "
         + connector.description()
         + "]";
@@ -599,8 +627,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private @Nullable Connector connector;
     private String keyPrefix = DEFAULT_KEY_PREFIX;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private long maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
     private boolean keyPrefixSet;
     private boolean commandTimeoutSet;
+    private boolean maxResultBytesSet;
 
     private Builder() {}
 
@@ -692,6 +722,24 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     /**
+     * The largest result {@code complete} stores, in bytes; a larger one is refused with {@link
+     * ResultTooLargeException} before anything is sent, never truncated, so that the engine
+     * releases the key. Default 1 MiB; at most {@link RedisIdempotencyStore#MAX_RESULT_BYTES_LIMIT}
+     * (Redis's 512 MB string limit less the record's header). Mind that a result must also reach
+     * Redis within {@link #commandTimeout}.
+     *
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxResultBytes(long maxResultBytes) {
+      if (maxResultBytesSet) {
+        throw new IllegalStateException("maxResultBytes was already set");
+      }
+      this.maxResultBytes = maxResultBytes;
+      maxResultBytesSet = true;
+      return this;
+    }
+
+    /**
      * Builds the store. Connects lazily: building succeeds while Redis is down.
      *
      * @throws IllegalArgumentException listing every invalid or missing option
@@ -711,6 +759,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       }
       if (commandTimeout.isZero() || commandTimeout.isNegative()) {
         problems.add("commandTimeout must be positive, was " + commandTimeout);
+      }
+      if (maxResultBytes < 1 || maxResultBytes > MAX_RESULT_BYTES_LIMIT) {
+        problems.add(
+            "maxResultBytes must be 1 to "
+                + MAX_RESULT_BYTES_LIMIT
+                + " (Redis's 512 MB string limit less the record's header), was "
+                + maxResultBytes);
       }
       ConfigProblems.throwIfAny("RedisIdempotencyStore", problems);
       return new RedisIdempotencyStore(this);

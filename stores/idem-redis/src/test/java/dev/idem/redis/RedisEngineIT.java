@@ -112,4 +112,24 @@ class RedisEngineIT {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  @DisplayName(
+      "a result over the store's limit is not stored and the key is released, so a retry runs")
+  void tooLargeResultReleasesTheKey() {
+    Fingerprint body = Fingerprint.ofHex("34".repeat(32));
+    String key = "large-" + java.util.UUID.randomUUID();
+    String large = "x".repeat(1024 * 1024 + 1);
+    try (Idempotency a = engine(clientA)) {
+      Outcome<String> first = a.execute(key, body, ResultCodec.utf8(), ctx -> large);
+      // Compared by parts: a failure message with the whole megabyte in it helps nobody.
+      assertThat(first).isInstanceOf(Outcome.Executed.class);
+      assertThat(((Outcome.Executed<String>) first).storage())
+          .isEqualTo(Outcome.Storage.RESULT_TOO_LARGE);
+      assertThat(((Outcome.Executed<String>) first).value()).hasSize(large.length());
+
+      Outcome<String> retry = a.execute(key, body, ResultCodec.utf8(), ctx -> "small");
+      assertThat(retry).isEqualTo(new Outcome.Executed<>("small", Outcome.Storage.STORED));
+    }
+  }
 }

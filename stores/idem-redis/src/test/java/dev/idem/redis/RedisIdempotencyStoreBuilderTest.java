@@ -70,4 +70,33 @@ class RedisIdempotencyStoreBuilderTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("client");
   }
+
+  @Test
+  @DisplayName("maxResultBytes defaults to 1 MiB and must fit a Redis string with the header")
+  void maxResultBytes() {
+    try (RedisIdempotencyStore store = RedisIdempotencyStore.builder().client(client).build()) {
+      assertThat(store.maxResultBytes())
+          .isEqualTo(RedisIdempotencyStore.DEFAULT_MAX_RESULT_BYTES)
+          .isEqualTo(1024 * 1024);
+    }
+    try (RedisIdempotencyStore store =
+        RedisIdempotencyStore.builder().client(client).maxResultBytes(10).build()) {
+      assertThat(store.maxResultBytes()).isEqualTo(10);
+    }
+    assertThatThrownBy(
+            () -> RedisIdempotencyStore.builder().client(client).maxResultBytes(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxResultBytes");
+    assertThatThrownBy(
+            () ->
+                RedisIdempotencyStore.builder()
+                    .client(client)
+                    .maxResultBytes(512L * 1024 * 1024)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxResultBytes")
+        .hasMessageContaining("512 MB");
+    RedisIdempotencyStore.Builder once = RedisIdempotencyStore.builder().maxResultBytes(10);
+    assertThatThrownBy(() -> once.maxResultBytes(20)).isInstanceOf(IllegalStateException.class);
+  }
 }

@@ -7,6 +7,8 @@ import dev.idem.Fingerprint;
 import dev.idem.spi.AcquireResult;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
+import dev.idem.spi.RecordState;
+import dev.idem.spi.ResultTooLargeException;
 import dev.idem.spi.StoreKey;
 import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
@@ -662,6 +664,32 @@ class RedisStoreBehaviourIT {
       assertThat(found.expiresAt().toEpochMilli()).isBetween(before + cap, serverMillis() + cap);
       assertThat(store.acquire(key, fingerprint("a"), huge))
           .isInstanceOf(AcquireResult.Completed.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("Result size")
+  class ResultSize {
+    @Test
+    @DisplayName(
+        "a result over the limit (default 1 MiB) is refused before Redis; the claim stays ours")
+    void tooLargeResultIsRefused() {
+      newStore();
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(key);
+
+      assertThatThrownBy(() -> store.complete(key, token, new byte[1024 * 1024 + 1], RETENTION))
+          .isInstanceOf(ResultTooLargeException.class)
+          .satisfies(
+              e -> {
+                assertThat(((ResultTooLargeException) e).size()).isEqualTo(1024 * 1024 + 1);
+                assertThat(((ResultTooLargeException) e).limit()).isEqualTo(1024 * 1024);
+              });
+
+      assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.IN_PROGRESS);
+      assertThat(store.complete(key, token, new byte[1024 * 1024], RETENTION))
+          .isEqualTo(WriteResult.APPLIED);
+      assertThat(store.find(key).orElseThrow().result()).hasSize(1024 * 1024);
     }
   }
 
