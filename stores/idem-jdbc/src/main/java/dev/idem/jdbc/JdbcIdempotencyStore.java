@@ -68,6 +68,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /** The default number of rows one sweep statement deletes at most. */
   public static final int DEFAULT_SWEEP_BATCH_SIZE = 1_000;
 
+  /**
+   * The default bound on the store's own statements: well under any sensible lease, so a renew
+   * stuck behind a joined transaction's row lock cannot stall the engine's heartbeat for long.
+   */
+  public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(2);
+
   /** Tries of the create-on-start DDL when instances starting together race on it. */
   private static final int DDL_ATTEMPTS = 5;
 
@@ -100,7 +106,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             statements,
             b.clock,
             b.maxResultBytes,
-            b.connectionProvider);
+            b.connectionProvider,
+            timeoutSeconds(b.statementTimeout));
     Duration interval = b.sweepInterval;
     if (interval == null) {
       this.sweeper = null;
@@ -117,6 +124,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
   }
 
+  /** JDBC query timeouts are whole seconds; round up so a bound is never shortened to none. */
+  private static int timeoutSeconds(Duration timeout) {
+    long seconds = timeout.getSeconds() + (timeout.getNano() > 0 ? 1 : 0);
+    return (int) Math.min(Integer.MAX_VALUE, seconds);
+  }
+
   /** A builder for a store; use it once. Not thread-safe. */
   public static Builder builder() {
     return new Builder();
@@ -125,7 +138,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /**
    * {@inheritDoc}
    *
-   * @throws StoreUnavailableException if the database cannot be reached
+   * @throws StoreUnavailableException if the database cannot be reached, or a statement ran past
+   *     the {@linkplain Builder#statementTimeout statement timeout} (e.g. waiting for a row lock)
    */
   @Override
   public AcquireResult acquire(StoreKey key, Fingerprint fingerprint, Duration lease) {
@@ -141,9 +155,13 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    *
    * @throws ResultTooLargeException if {@code result} is longer than the configured maximum;
    *     nothing is written and the record stays in progress under {@code token}
-   * @throws IllegalStateException if it would join a PostgreSQL transaction above READ COMMITTED
-   *     (see {@link JdbcTransactions})
-   * @throws StoreUnavailableException if the database cannot be reached
+   * @throws IllegalStateException if it would join a transaction whose isolation hides the claim
+   *     (PostgreSQL above READ COMMITTED, H2 above REPEATABLE READ, MariaDB with {@code
+   *     innodb_snapshot_isolation=ON} at REPEATABLE READ or above; see {@link JdbcTransactions})
+   * @throws JoinedTransactionException if the statement failed inside the caller's transaction;
+   *     never retryable, the caller must roll back
+   * @throws StoreUnavailableException if the database cannot be reached, or the statement on the
+   *     store's own connection ran past the {@linkplain Builder#statementTimeout statement timeout}
    */
   @Override
   public WriteResult complete(StoreKey key, LeaseToken token, byte[] result, Duration retention) {
@@ -153,7 +171,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /**
    * {@inheritDoc}
    *
-   * @throws StoreUnavailableException if the database cannot be reached
+   * @throws StoreUnavailableException if the database cannot be reached, or a statement ran past
+   *     the {@linkplain Builder#statementTimeout statement timeout} (e.g. waiting for a row lock)
    */
   @Override
   public WriteResult renew(StoreKey key, LeaseToken token, Duration lease) {
@@ -163,7 +182,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /**
    * {@inheritDoc}
    *
-   * @throws StoreUnavailableException if the database cannot be reached
+   * @throws StoreUnavailableException if the database cannot be reached, or a statement ran past
+   *     the {@linkplain Builder#statementTimeout statement timeout} (e.g. waiting for a row lock)
    */
   @Override
   public WriteResult release(StoreKey key, LeaseToken token) {
@@ -173,7 +193,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   /**
    * {@inheritDoc}
    *
-   * @throws StoreUnavailableException if the database cannot be reached
+   * @throws StoreUnavailableException if the database cannot be reached, or a statement ran past
+   *     the {@linkplain Builder#statementTimeout statement timeout} (e.g. waiting for a row lock)
    */
   @Override
   public boolean purge(StoreKey key) {
@@ -259,6 +280,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     private @Nullable Duration sweepInterval;
     private int sweepBatchSize = DEFAULT_SWEEP_BATCH_SIZE;
     private ConnectionProvider connectionProvider = ConnectionProvider.threadBound();
+    private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
     private final List<String> set = new ArrayList<>();
 
     private Builder() {}
@@ -391,6 +413,26 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
 
     /**
+     * How long a statement on the store's own connection ({@code acquire}'s claim, {@code renew},
+     * {@code release}, {@code purge}, and {@code complete} outside a joined transaction) may run,
+     * including waiting for a row lock, before it is cancelled and reported as {@link
+     * StoreUnavailableException}. A transaction that joined {@code complete} holds the record's row
+     * lock until it commits; without a bound a renew would wait that long and stall the engine's
+     * heartbeat for every other claim. Keep it well under the lease. Applied as the JDBC query
+     * timeout, so rounded up to whole seconds. Statements in the caller's transaction and the sweep
+     * are not bounded. Default {@link JdbcIdempotencyStore#DEFAULT_STATEMENT_TIMEOUT 2 s}.
+     *
+     * @throws NullPointerException if {@code statementTimeout} is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder statementTimeout(Duration statementTimeout) {
+      Objects.requireNonNull(statementTimeout, "statementTimeout");
+      once("statementTimeout");
+      this.statementTimeout = statementTimeout;
+      return this;
+    }
+
+    /**
      * Builds the store: checks every option, detects the dialect when not set and creates the table
      * when asked to.
      *
@@ -413,6 +455,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       }
       if (sweepInterval != null && (sweepInterval.isZero() || sweepInterval.isNegative())) {
         problems.add("sweepInterval must be positive, was " + sweepInterval);
+      }
+      if (statementTimeout.isZero() || statementTimeout.isNegative()) {
+        problems.add("statementTimeout must be positive, was " + statementTimeout);
       }
       if (sweepBatchSize < 1 || sweepBatchSize > 100_000) {
         problems.add("sweepBatchSize must be between 1 and 100000, was " + sweepBatchSize);

@@ -1,5 +1,6 @@
 package dev.idem.jdbc;
 
+import dev.idem.jdbc.internal.JoinedIsolation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -31,10 +32,19 @@ import org.jspecify.annotations.Nullable;
  * are gone too). To free the key at once, a caller using the store directly calls {@code
  * store.release(key, token)} after the rollback; the release runs on its own connection.
  *
- * <p><b>Isolation.</b> On PostgreSQL the caller's transaction must run at READ COMMITTED (the
- * default): a REPEATABLE READ or SERIALIZABLE snapshot may predate the claim, so {@code complete}
- * refuses it with an {@link IllegalStateException} rather than lose the result. MariaDB/InnoDB
- * works at any level, its updates read the latest committed row.
+ * <p><b>Isolation.</b> The claim is committed on another connection, usually after the caller's
+ * transaction began, so {@code complete} must see rows committed since then. It therefore refuses
+ * with an {@link IllegalStateException} (in {@code joining}, before the work runs, and again in
+ * {@code complete}) a transaction whose update would read an older snapshot: on PostgreSQL above
+ * READ COMMITTED (the default), on H2 above REPEATABLE READ (SNAPSHOT, SERIALIZABLE), on MariaDB at
+ * REPEATABLE READ (its default) or above when {@code innodb_snapshot_isolation=ON} (the update
+ * would fail with error 1020). MariaDB/InnoDB with {@code innodb_snapshot_isolation=OFF}, MySQL and
+ * H2 at READ COMMITTED or REPEATABLE READ update the latest committed row and work.
+ *
+ * <p><b>Failures.</b> If {@code complete} fails inside the transaction it throws {@link
+ * JoinedTransactionException}, never a retryable {@link dev.idem.spi.StoreUnavailableException}:
+ * the database may already have rolled the transaction back (InnoDB does on a deadlock), and a
+ * retry on the same connection would store the result without the business rows. Roll back.
  *
  * <p><b>Locks.</b> Until the caller commits, the COMPLETED write holds a row lock on the record: a
  * duplicate request for the same key waits for the commit (then sees the result), so keep such
@@ -78,12 +88,27 @@ public final class JdbcTransactions {
    * @return what {@code work} returned
    * @throws E what {@code work} threw
    * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the transaction's isolation level would hide the claim from
+   *     {@code complete} (see the class documentation); {@code work} is not run
    */
   public static <T extends @Nullable Object, E extends Exception> T joining(
       DataSource dataSource, Connection connection, Work<T, E> work) throws E {
     Objects.requireNonNull(dataSource, "dataSource");
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(work, "work");
+    // Refuse before the operation runs: finding out in complete means its rows are already
+    // written and must be rolled back.
+    String problem;
+    try {
+      problem = JoinedIsolation.problem(connection);
+    } catch (SQLException e) {
+      // The check is advisory here; complete makes it again on the same connection and reports
+      // a failure there, inside the store's error handling.
+      problem = null;
+    }
+    if (problem != null) {
+      throw new IllegalStateException("JdbcTransactions.joining " + problem);
+    }
     Binding outer = BOUND.get();
     BOUND.set(new Binding(dataSource, connection));
     try {

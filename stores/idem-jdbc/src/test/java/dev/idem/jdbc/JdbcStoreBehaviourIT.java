@@ -257,6 +257,84 @@ class JdbcStoreBehaviourIT {
 
   @ParameterizedTest
   @EnumSource(TestDatabase.class)
+  @DisplayName(
+      "a retention too long for a timestamp keeps the result instead of expiring it at once")
+  void hugeRetentionSaturates(TestDatabase database) {
+    TestDatabase.Isolated db = db(database);
+    try (JdbcIdempotencyStore store = db.store().clock(ManualClock.ofDefaults()).build()) {
+      StoreKey key = freshKey();
+      LeaseToken token =
+          ((AcquireResult.Acquired)
+                  store.acquire(key, fingerprint(), Duration.ofSeconds(Long.MAX_VALUE)))
+              .token();
+      assertThat(store.complete(key, token, new byte[] {1}, Duration.ofMillis(Long.MAX_VALUE)))
+          .isEqualTo(WriteResult.APPLIED);
+      assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.COMPLETED);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  @DisplayName("claims racing the sweeper never fail on a deadlock (regression: MariaDB sweep)")
+  void claimsRacingTheSweeperDoNotFail(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    try (JdbcIdempotencyStore store = db.store().sweepBatchSize(50).build()) {
+      List<StoreKey> keys = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        keys.add(freshKey());
+      }
+      long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+      java.util.Queue<RuntimeException> failures =
+          new java.util.concurrent.ConcurrentLinkedQueue<>();
+      java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(9);
+      try {
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+          running.add(
+              pool.submit(
+                  () -> {
+                    java.util.concurrent.ThreadLocalRandom r =
+                        java.util.concurrent.ThreadLocalRandom.current();
+                    while (System.nanoTime() < end) {
+                      StoreKey key = keys.get(r.nextInt(keys.size()));
+                      try {
+                        if (store.acquire(key, fingerprint(), Duration.ofMillis(r.nextInt(1, 20)))
+                            instanceof AcquireResult.Acquired acquired) {
+                          claims.incrementAndGet();
+                          store.complete(
+                              key,
+                              acquired.token(),
+                              new byte[10],
+                              Duration.ofMillis(r.nextInt(1, 30)));
+                        }
+                      } catch (RuntimeException e) {
+                        failures.add(e);
+                      }
+                    }
+                  }));
+        }
+        running.add(
+            pool.submit(
+                () -> {
+                  while (System.nanoTime() < end) {
+                    store.sweep();
+                  }
+                }));
+        for (java.util.concurrent.Future<?> f : running) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(claims.get()).isPositive();
+      assertThat(failures).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
   @DisplayName("lease tokens compare case-sensitively")
   void tokensAreCaseSensitive(TestDatabase database) {
     TestDatabase.Isolated db = db(database);

@@ -9,6 +9,7 @@ import dev.idem.spi.AcquireResult;
 import dev.idem.spi.LeaseToken;
 import dev.idem.spi.RecordState;
 import dev.idem.spi.StoreKey;
+import dev.idem.spi.StoreUnavailableException;
 import dev.idem.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -20,6 +21,10 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -241,6 +246,179 @@ class TransactionalCompletionIT {
           .isEqualTo(WriteResult.APPLIED);
       tx.commit();
       assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.COMPLETED);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  @DisplayName(
+      "a failure inside the joined transaction is never reported as retryable: the caller must"
+          + " roll back")
+  void failureInJoinedTransactionIsNotRetryable(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    try (JdbcIdempotencyStore store = db.store().clock(ManualClock.ofDefaults()).build();
+        Connection holder = db.dataSource.getConnection();
+        Connection tx = db.dataSource.getConnection()) {
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(store, key);
+      // Another transaction holds the record's row lock, and the joined transaction gives up
+      // waiting for it: on MariaDB that is the same kind of failure as a deadlock, which rolls
+      // the caller's transaction back.
+      holder.setAutoCommit(false);
+      try (PreparedStatement ps =
+          holder.prepareStatement(
+              "UPDATE " + db.table + " SET created_at = created_at WHERE idem_key = ?")) {
+        ps.setString(1, key.hex());
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      tx.setAutoCommit(false);
+      try (Statement s = tx.createStatement()) {
+        s.execute(
+            switch (database) {
+              case POSTGRESQL -> "SET LOCAL lock_timeout = '300ms'";
+              case MARIADB -> "SET SESSION innodb_lock_wait_timeout = 1";
+              case H2 -> "SET LOCK_TIMEOUT 300";
+            });
+      }
+      try {
+        assertThatThrownBy(
+                () ->
+                    JdbcTransactions.joining(
+                        db.dataSource, tx, () -> store.complete(key, token, receipt(), RETENTION)))
+            .isInstanceOf(JoinedTransactionException.class)
+            .isNotInstanceOf(StoreUnavailableException.class)
+            .hasMessageContaining("roll it back");
+      } finally {
+        holder.rollback();
+        restoreLockWait(tx, database);
+      }
+      assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.IN_PROGRESS);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabase.class)
+  @DisplayName(
+      "a renew blocked by a joined transaction's row lock gives up within the statement timeout,"
+          + " as unavailable")
+  void ownStatementsDoNotWaitForJoinedTransactions(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    try (JdbcIdempotencyStore store =
+            db.store()
+                .clock(ManualClock.ofDefaults())
+                .statementTimeout(Duration.ofSeconds(1))
+                .build();
+        Connection tx = db.dataSource.getConnection()) {
+      // H2 does not cancel a lock wait on a query timeout; its own LOCK_TIMEOUT (1 s unless
+      // configured) bounds the wait there, and must be reported the same way.
+      StoreKey key = freshKey();
+      LeaseToken token = acquire(store, key);
+      tx.setAutoCommit(false);
+      assertThat(
+              JdbcTransactions.joining(
+                  db.dataSource, tx, () -> store.complete(key, token, receipt(), RETENTION)))
+          .isEqualTo(WriteResult.APPLIED);
+      long start = System.nanoTime();
+      CompletableFuture<WriteResult> renew =
+          CompletableFuture.supplyAsync(() -> store.renew(key, token, LEASE));
+      try {
+        assertThatThrownBy(() -> renew.get(10, TimeUnit.SECONDS))
+            .isInstanceOf(ExecutionException.class)
+            .cause()
+            .isInstanceOf(StoreUnavailableException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      } finally {
+        tx.rollback();
+      }
+      assertThat(store.renew(key, token, LEASE)).isEqualTo(WriteResult.APPLIED);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"H2", "MARIADB"})
+  @DisplayName(
+      "a snapshot that would hide the claim is refused when joining, before the operation runs")
+  void snapshotIsolationIsRefusedBeforeTheWork(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    try (JdbcIdempotencyStore store = db.store().clock(ManualClock.ofDefaults()).build();
+        Connection tx = db.dataSource.getConnection()) {
+      tx.setAutoCommit(false);
+      if (database == TestDatabase.H2) {
+        tx.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+      } else {
+        tx.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement s = tx.createStatement()) {
+          s.execute("SET SESSION innodb_snapshot_isolation = ON");
+        }
+      }
+      try {
+        try (Statement s = tx.createStatement()) {
+          s.execute("SELECT COUNT(*) FROM " + payments(db)); // the snapshot predates the claim
+        }
+        StoreKey key = freshKey();
+        LeaseToken token = acquire(store, key);
+        AtomicBoolean ran = new AtomicBoolean();
+        assertThatThrownBy(
+                () ->
+                    JdbcTransactions.joining(
+                        db.dataSource,
+                        tx,
+                        () -> {
+                          ran.set(true);
+                          return store.complete(key, token, receipt(), RETENTION);
+                        }))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("READ COMMITTED");
+        assertThat(ran).isFalse();
+        // A ConnectionProvider that bypasses joining still meets the same check in complete.
+        JdbcIdempotencyStore lending =
+            db.store()
+                .clock(ManualClock.ofDefaults())
+                .connectionProvider(ds -> new CallersConnection(tx))
+                .build();
+        assertThatThrownBy(() -> lending.complete(key, token, receipt(), RETENTION))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("READ COMMITTED");
+        tx.rollback();
+        assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.IN_PROGRESS);
+      } finally {
+        tx.rollback();
+        if (database == TestDatabase.MARIADB) {
+          try (Statement s = tx.createStatement()) {
+            s.execute("SET SESSION innodb_snapshot_isolation = OFF");
+          }
+        }
+        tx.setTransactionIsolation(
+            database == TestDatabase.H2
+                ? Connection.TRANSACTION_READ_COMMITTED
+                : Connection.TRANSACTION_REPEATABLE_READ);
+      }
+    }
+  }
+
+  /** Lends the caller's connection as a joined one, the way a framework's provider would. */
+  private record CallersConnection(Connection connection) implements ConnectionProvider.Lent {
+    @Override
+    public boolean joinsCallerTransaction() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static void restoreLockWait(Connection tx, TestDatabase database) throws SQLException {
+    if (tx.isClosed()) {
+      return; // H2 reports its lock timeout as an SQLTimeoutException; the pool evicts the
+      // connection
+    }
+    tx.rollback();
+    try (Statement s = tx.createStatement()) {
+      if (database == TestDatabase.MARIADB) {
+        s.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT");
+      } else if (database == TestDatabase.H2) {
+        s.execute("SET LOCK_TIMEOUT 1000");
+      }
     }
   }
 

@@ -43,15 +43,37 @@ public final class SqlErrors {
       }
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
         String state = sql.getSQLState();
+        // MariaDB/MySQL report a lock wait timeout as 1205 with the generic SQLState HY000;
+        // waiting longer might succeed, so it is "unavailable", not a broken configuration.
+        if (sql.getErrorCode() == 1205) {
+          return true;
+        }
         if (state.startsWith("08") // connection exception
             || state.startsWith("57P") // PostgreSQL: admin/crash shutdown, cannot connect now
             || state.equals("57014") // statement timeout / cancelled
             || state.equals("53300") // too many connections
             || state.equals("40001") // serialization failure
             || state.equals("40P01") // deadlock detected
+            || state.equals("55P03") // PostgreSQL: lock_not_available (lock_timeout, NOWAIT)
             || state.equals("70100") // MariaDB: connection or query killed
             || state.equals("HYT00")
             || state.equals("HYT01")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code root} is a deadlock or serialization failure: the database rolled back the
+   * statement (in auto-commit, only that statement) and running it again may succeed.
+   */
+  static boolean isDeadlock(SQLException root) {
+    for (Throwable t = root; t != null; t = next(t)) {
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if ("40001".equals(state) || "40P01".equals(state) || sql.getErrorCode() == 1213) {
           return true;
         }
       }

@@ -2,6 +2,7 @@ package dev.idem.jdbc.internal;
 
 import dev.idem.Fingerprint;
 import dev.idem.jdbc.ConnectionProvider;
+import dev.idem.jdbc.JoinedTransactionException;
 import dev.idem.spi.AcquireResult;
 import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.LeaseToken;
@@ -30,6 +31,9 @@ public final class SqlStore {
   // A row can vanish (release, sweeper) or be taken over between our statements; each retry makes
   // progress for someone, so a small bound only guards against a broken database.
   private static final int MAX_ACQUIRE_ATTEMPTS = 50;
+  // A deadlock rolls back only the auto-commit statement that lost (MariaDB's range-locking sweep
+  // against INSERT IGNORE claims, for one); running it again is safe and almost always succeeds.
+  private static final int MAX_DEADLOCK_RETRIES = 3;
 
   private final String name;
   private final DataSource dataSource;
@@ -37,6 +41,7 @@ public final class SqlStore {
   private final Clock clock;
   private final long maxResultBytes;
   private final ConnectionProvider completionConnections;
+  private final int lockWaitSeconds;
 
   /** A store over {@code dataSource}; the table must exist. */
   public SqlStore(
@@ -45,13 +50,15 @@ public final class SqlStore {
       Statements sql,
       Clock clock,
       long maxResultBytes,
-      ConnectionProvider completionConnections) {
+      ConnectionProvider completionConnections,
+      int lockWaitSeconds) {
     this.name = name;
     this.dataSource = dataSource;
     this.sql = sql;
     this.clock = clock;
     this.maxResultBytes = maxResultBytes;
     this.completionConnections = completionConnections;
+    this.lockWaitSeconds = lockWaitSeconds;
   }
 
   public AcquireResult acquire(StoreKey key, Fingerprint fingerprint, Duration lease) {
@@ -59,33 +66,18 @@ public final class SqlStore {
     Objects.requireNonNull(fingerprint, "fingerprint");
     long leaseMillis = positiveMillis(lease, "lease");
     try (Connection c = ownConnection()) {
+      int deadlocks = 0;
       for (int attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt++) {
-        long now = clock.millis();
-        // Read first: replays and duplicates (the hot path in a retry storm) then cost one
-        // SELECT, like a plain read, and mint no token; a claim's cost is dominated by its commit.
-        Row row = select(c, key);
-        if (row == null || row.expiresAt <= now) {
-          LeaseToken token = LeaseToken.random();
-          long expiresAt = now + leaseMillis;
-          // Absent: insert if still absent. Expired (an expired record is absent, whatever its
-          // fingerprint): take it over in one UPDATE that re-checks the expiry, so two takers
-          // cannot both win. Losing either race means someone else moved first: read again.
-          boolean claimed =
-              row == null
-                  ? insertIfAbsent(c, key, fingerprint, token, now, expiresAt)
-                  : takeOver(c, key, fingerprint, token, now, expiresAt);
-          if (claimed) {
-            return new AcquireResult.Acquired(token, Instant.ofEpochMilli(expiresAt));
+        try {
+          AcquireResult result = acquireOnce(c, key, fingerprint, leaseMillis);
+          if (result != null) {
+            return result;
           }
-          continue;
+        } catch (SQLException e) {
+          if (!SqlErrors.isDeadlock(e) || ++deadlocks > MAX_DEADLOCK_RETRIES) {
+            throw e;
+          }
         }
-        if (!row.fingerprint.equals(fingerprint)) {
-          return new AcquireResult.Mismatch(row.state);
-        }
-        if (row.state == RecordState.COMPLETED) {
-          return new AcquireResult.Completed(row.toRecord(key));
-        }
-        return new AcquireResult.InProgress(Duration.ofMillis(row.expiresAt - now));
       }
       // Only endless interference (rows vanishing and reappearing) gets here; the answer is
       // unknown, which is what "unavailable" tells the caller: fail closed, retry later.
@@ -113,34 +105,46 @@ public final class SqlStore {
     // The driver copies the bytes when the statement is sent; a caller changing the array
     // afterwards changes nothing stored.
     byte[] copy = result.clone();
+    boolean joined = false;
     try (ConnectionProvider.Lent lent = completionConnections.borrow(dataSource)) {
       Connection c = lent.connection();
-      if (!lent.joinsCallerTransaction()) {
+      joined = lent.joinsCallerTransaction();
+      if (!joined) {
         if (!c.getAutoCommit()) {
           c.setAutoCommit(true);
         }
-      } else if (sql.insertStyle == Statements.InsertStyle.ON_CONFLICT_DO_NOTHING
-          && c.getTransactionIsolation() > Connection.TRANSACTION_READ_COMMITTED) {
-        // PostgreSQL runs the UPDATE against the transaction's snapshot: a claim committed after
-        // that snapshot is invisible, the fenced UPDATE matches nothing, and the business rows
-        // would commit without a stored result, so a retry would run the operation again.
-        throw new IllegalStateException(
-            name
-                + " cannot complete inside a REPEATABLE READ or SERIALIZABLE transaction on"
-                + " PostgreSQL: the claim may be invisible to its snapshot. Run the joined"
-                + " transaction at READ COMMITTED (the default).");
+      } else {
+        String problem = JoinedIsolation.problem(c, sql.insertStyle);
+        if (problem != null) {
+          throw new IllegalStateException(name + " " + problem);
+        }
       }
       long now = clock.millis();
       try (PreparedStatement ps = c.prepareStatement(sql.complete)) {
-        ps.setLong(1, now + retentionMillis);
+        if (!joined) {
+          bound(ps);
+        }
+        ps.setLong(1, expiry(now, retentionMillis));
         ps.setLong(2, now);
         ps.setBytes(3, copy);
         ps.setString(4, key.hex());
         ps.setString(5, token.value());
         ps.setLong(6, now);
-        return ps.executeUpdate() == 1 ? WriteResult.APPLIED : WriteResult.LEASE_LOST;
+        return update(ps, !joined) == 1 ? WriteResult.APPLIED : WriteResult.LEASE_LOST;
       }
     } catch (SQLException e) {
+      if (joined) {
+        // Whatever failed, the caller's transaction may be gone (InnoDB rolls it back on a
+        // deadlock; PostgreSQL refuses everything after an error). Reporting "unavailable" would
+        // make the engine retry on the same connection, outside that transaction, and store the
+        // result for business rows that no longer exist.
+        throw new JoinedTransactionException(
+            name
+                + " could not complete inside the caller's transaction, which the database may"
+                + " have rolled back; roll it back: "
+                + e.getMessage(),
+            e);
+      }
       throw SqlErrors.translate(name, "complete", e);
     }
   }
@@ -151,12 +155,13 @@ public final class SqlStore {
     long leaseMillis = positiveMillis(lease, "lease");
     try (Connection c = ownConnection();
         PreparedStatement ps = c.prepareStatement(sql.renew)) {
+      bound(ps);
       long now = clock.millis();
-      ps.setLong(1, now + leaseMillis);
+      ps.setLong(1, expiry(now, leaseMillis));
       ps.setString(2, key.hex());
       ps.setString(3, token.value());
       ps.setLong(4, now);
-      return ps.executeUpdate() == 1 ? WriteResult.APPLIED : WriteResult.LEASE_LOST;
+      return update(ps, true) == 1 ? WriteResult.APPLIED : WriteResult.LEASE_LOST;
     } catch (SQLException e) {
       throw SqlErrors.translate(name, "renew", e);
     }
@@ -167,10 +172,11 @@ public final class SqlStore {
     Objects.requireNonNull(token, "token");
     try (Connection c = ownConnection();
         PreparedStatement ps = c.prepareStatement(sql.release)) {
+      bound(ps);
       ps.setString(1, key.hex());
       ps.setString(2, token.value());
       ps.setLong(3, clock.millis());
-      return ps.executeUpdate() == 1 ? WriteResult.APPLIED : WriteResult.LEASE_LOST;
+      return update(ps, true) == 1 ? WriteResult.APPLIED : WriteResult.LEASE_LOST;
     } catch (SQLException e) {
       throw SqlErrors.translate(name, "release", e);
     }
@@ -180,9 +186,10 @@ public final class SqlStore {
     Objects.requireNonNull(key, "key");
     try (Connection c = ownConnection();
         PreparedStatement ps = c.prepareStatement(sql.purge)) {
+      bound(ps);
       ps.setString(1, key.hex());
       ps.setLong(2, clock.millis());
-      return ps.executeUpdate() == 1;
+      return update(ps, true) == 1;
     } catch (SQLException e) {
       throw SqlErrors.translate(name, "purge", e);
     }
@@ -219,7 +226,7 @@ public final class SqlStore {
           if (sql.sweepRechecks()) {
             ps.setLong(3, now);
           }
-          deleted = ps.executeUpdate();
+          deleted = update(ps, true);
         }
         total += deleted;
         if (deleted < batchSize || Thread.currentThread().isInterrupted()) {
@@ -244,6 +251,37 @@ public final class SqlStore {
     }
   }
 
+  /** One read-then-claim round; null when a race was lost and the caller should read again. */
+  private @Nullable AcquireResult acquireOnce(
+      Connection c, StoreKey key, Fingerprint fingerprint, long leaseMillis) throws SQLException {
+    long now = clock.millis();
+    // Read first: replays and duplicates (the hot path in a retry storm) then cost one
+    // SELECT, like a plain read, and mint no token; a claim's cost is dominated by its commit.
+    Row row = select(c, key);
+    if (row == null || row.expiresAt <= now) {
+      LeaseToken token = LeaseToken.random();
+      long expiresAt = expiry(now, leaseMillis);
+      // Absent: insert if still absent. Expired (an expired record is absent, whatever its
+      // fingerprint): take it over in one UPDATE that re-checks the expiry, so two takers
+      // cannot both win. Losing either race means someone else moved first: read again.
+      boolean claimed =
+          row == null
+              ? insertIfAbsent(c, key, fingerprint, token, now, expiresAt)
+              : takeOver(c, key, fingerprint, token, now, expiresAt);
+      if (claimed) {
+        return new AcquireResult.Acquired(token, Instant.ofEpochMilli(expiresAt));
+      }
+      return null;
+    }
+    if (!row.fingerprint.equals(fingerprint)) {
+      return new AcquireResult.Mismatch(row.state);
+    }
+    if (row.state == RecordState.COMPLETED) {
+      return new AcquireResult.Completed(row.toRecord(key));
+    }
+    return new AcquireResult.InProgress(Duration.ofMillis(row.expiresAt - now));
+  }
+
   private boolean insertIfAbsent(
       Connection c,
       StoreKey key,
@@ -253,6 +291,7 @@ public final class SqlStore {
       long expiresAt)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.insertIfAbsent)) {
+      bound(ps);
       ps.setString(1, key.hex());
       ps.setString(2, fingerprint.hex());
       ps.setString(3, token.value());
@@ -277,6 +316,7 @@ public final class SqlStore {
       long expiresAt)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql.takeOverExpired)) {
+      bound(ps);
       ps.setString(1, fingerprint.hex());
       ps.setString(2, token.value());
       ps.setLong(3, now);
@@ -308,10 +348,48 @@ public final class SqlStore {
     }
   }
 
+  /**
+   * Bounds a statement on the store's own connection. A joined transaction holds the record's row
+   * lock until its caller commits; an unbounded renew or takeover would wait that long and stall
+   * the engine's single heartbeat thread, so other claims' leases lapse. Cancelled, the statement
+   * reports "unavailable" (the answer is unknown) and the caller's failure policy decides.
+   */
+  private void bound(PreparedStatement ps) throws SQLException {
+    if (lockWaitSeconds > 0) {
+      ps.setQueryTimeout(lockWaitSeconds);
+    }
+  }
+
+  /**
+   * Runs an update; in auto-commit mode a deadlock rolled back only this statement, so it is run
+   * again a few times before the failure is reported (as "unavailable").
+   */
+  private static int update(PreparedStatement ps, boolean autoCommit) throws SQLException {
+    for (int deadlocks = 0; ; deadlocks++) {
+      try {
+        return ps.executeUpdate();
+      } catch (SQLException e) {
+        if (!autoCommit || deadlocks >= MAX_DEADLOCK_RETRIES || !SqlErrors.isDeadlock(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** {@code now + millis}, saturated: a huge retention means "keep", not a date in the past. */
+  static long expiry(long now, long millis) {
+    return millis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + millis;
+  }
+
   private static long positiveMillis(Duration duration, String name) {
     Objects.requireNonNull(duration, name);
     if (duration.isZero() || duration.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive: " + duration);
+    }
+    // Durations beyond Long.MAX_VALUE milliseconds (Duration.ofSeconds(Long.MAX_VALUE)) saturate,
+    // like the expiry computed from them: "practically forever", not an ArithmeticException.
+    if (duration.getSeconds() >= Long.MAX_VALUE / 1000) {
+      return Long.MAX_VALUE;
     }
     return Math.max(1, duration.toMillis());
   }
