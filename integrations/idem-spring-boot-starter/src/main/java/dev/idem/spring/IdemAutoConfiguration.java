@@ -54,6 +54,11 @@ public class IdemAutoConfiguration {
       org.springframework.util.ClassUtils.isPresent(
           "dev.idem.jdbc.JdbcIdempotencyStore", IdemAutoConfiguration.class.getClassLoader());
 
+  /** idem-redis is optional, like idem-jdbc. */
+  private static final boolean REDIS_PRESENT =
+      org.springframework.util.ClassUtils.isPresent(
+          "dev.idem.redis.RedisIdempotencyStore", IdemAutoConfiguration.class.getClassLoader());
+
   /** Creates the configuration; Spring calls it. */
   public IdemAutoConfiguration() {}
 
@@ -176,6 +181,9 @@ public class IdemAutoConfiguration {
     IdempotencyStore store = stores.getIfUnique();
     if (store != null && JDBC_PRESENT) {
       IdemStoreConfigurations.Jdbc.resultLimitOf(store).ifPresent(builder::maxStoredBytes);
+    }
+    if (store != null && REDIS_PRESENT) {
+      IdemStoreConfigurations.Redis.resultLimitOf(store).ifPresent(builder::maxStoredBytes);
     }
     List<HttpObserver> all = observers.orderedStream().toList();
     if (!all.isEmpty()) {

@@ -56,6 +56,28 @@ final class IdemStoreConfigurations {
   @ConditionalOnProperty(prefix = "idem.store", name = "type", havingValue = "redis")
   @ConditionalOnClass({RedisIdempotencyStore.class, LettuceConnectionFactory.class})
   static class Redis {
+    /**
+     * The Redis store's limit: as the JDBC store's ({@link Jdbc#STORED_RESPONSE_ALLOWANCE} above
+     * {@code idem.http.max-body-size}, never below its own default), but no more than a Redis
+     * string holds; a response above that is stored as the too-large problem, the key kept.
+     */
+    static long resultLimit(long maxBodyBytes) {
+      return Math.min(
+          RedisIdempotencyStore.MAX_RESULT_BYTES_LIMIT,
+          Math.max(
+              RedisIdempotencyStore.DEFAULT_MAX_RESULT_BYTES,
+              maxBodyBytes > Long.MAX_VALUE - Jdbc.STORED_RESPONSE_ALLOWANCE
+                  ? Long.MAX_VALUE
+                  : maxBodyBytes + Jdbc.STORED_RESPONSE_ALLOWANCE));
+    }
+
+    /** The store's result limit, for {@code HttpIdempotency.Builder.maxStoredBytes}, if known. */
+    static java.util.OptionalLong resultLimitOf(IdempotencyStore store) {
+      return store instanceof RedisIdempotencyStore redis
+          ? java.util.OptionalLong.of(redis.maxResultBytes())
+          : java.util.OptionalLong.empty();
+    }
+
     @Bean
     @ConditionalOnMissingBean(IdempotencyStore.class)
     RedisIdempotencyStore idempotencyStore(
@@ -64,7 +86,8 @@ final class IdemStoreConfigurations {
       RedisIdempotencyStore.Builder builder =
           RedisIdempotencyStore.builder()
               .keyPrefix(redis.getKeyPrefix())
-              .commandTimeout(redis.getCommandTimeout());
+              .commandTimeout(redis.getCommandTimeout())
+              .maxResultBytes(resultLimit(properties.getHttp().getMaxBodySize().toBytes()));
       // The factory creates its client when it starts; a factory not started yet is started here
       // the way Spring Data Redis itself does on first use.
       if (!connectionFactory.isRunning()) {
