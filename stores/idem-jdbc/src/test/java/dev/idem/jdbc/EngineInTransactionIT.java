@@ -1,6 +1,7 @@
 package dev.idem.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idem.Fingerprint;
 import dev.idem.Idempotency;
@@ -8,6 +9,8 @@ import dev.idem.Invocation;
 import dev.idem.ManualClock;
 import dev.idem.Outcome;
 import dev.idem.ResultCodec;
+import dev.idem.spi.RecordState;
+import dev.idem.spi.StoreKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +19,10 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -76,6 +83,98 @@ class EngineInTransactionIT {
       assertThat(pay(db, idempotency, rolledBack, runs, true)).isInstanceOf(Outcome.Executed.class);
       assertThat(runs.get()).isEqualTo(3);
       assertThat(paymentCount(db)).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"MARIADB"})
+  @DisplayName(
+      "a deadlock in the joined complete is not retried outside the rolled-back transaction"
+          + " (regression: result stored without the payment)")
+  void deadlockInJoinedCompleteIsNotRetried(TestDatabase database) throws Exception {
+    TestDatabase.Isolated db = db(database);
+    String account = db.table + "_engine_account";
+    String filler = db.table + "_engine_filler";
+    TestDatabase.execute(db.dataSource, "CREATE TABLE " + account + " (id INT PRIMARY KEY, v INT)");
+    TestDatabase.execute(db.dataSource, "CREATE TABLE " + filler + " (id INT PRIMARY KEY)");
+    TestDatabase.execute(db.dataSource, "INSERT INTO " + account + " VALUES (1, 0)");
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try (JdbcIdempotencyStore store = db.store().build();
+        Idempotency idempotency = Idempotency.builder().store(store).lease(LEASE).build();
+        Connection tx = db.dataSource.getConnection()) {
+      Invocation invocation = Invocation.of(UUID.randomUUID().toString(), fingerprint());
+      String paymentId = UUID.randomUUID().toString();
+      tx.setAutoCommit(false);
+      assertThatThrownBy(
+              () ->
+                  JdbcTransactions.joining(
+                      db.dataSource,
+                      tx,
+                      () ->
+                          idempotency.execute(
+                              invocation,
+                              ResultCodec.utf8(),
+                              ctx -> {
+                                try (PreparedStatement ps =
+                                    tx.prepareStatement(
+                                        "INSERT INTO " + payments(db) + " (id) VALUES (?)")) {
+                                  ps.setString(1, paymentId);
+                                  ps.executeUpdate();
+                                }
+                                try (var s = tx.createStatement()) {
+                                  s.executeUpdate(
+                                      "UPDATE " + account + " SET v = v + 1 WHERE id = 1");
+                                }
+                                // Another transaction, heavier than ours so InnoDB picks ours as
+                                // the victim, locks the record row and then waits for the account.
+                                CountDownLatch locked = new CountDownLatch(1);
+                                other.submit(
+                                    () -> lockRecordThenAccount(db, account, filler, locked));
+                                locked.await();
+                                Thread.sleep(300);
+                                return "paid";
+                              })))
+          .isInstanceOf(JoinedTransactionException.class);
+      tx.rollback();
+      other.shutdown();
+      assertThat(other.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(paymentCount(db, paymentId)).isZero();
+      StoreKey key = idempotency.storeKey(invocation.scope(), invocation.key());
+      assertThat(store.find(key).orElseThrow().state()).isEqualTo(RecordState.IN_PROGRESS);
+    } finally {
+      other.shutdownNow();
+      TestDatabase.execute(db.dataSource, "DROP TABLE " + account);
+      TestDatabase.execute(db.dataSource, "DROP TABLE " + filler);
+    }
+  }
+
+  private static Void lockRecordThenAccount(
+      TestDatabase.Isolated db, String account, String filler, CountDownLatch locked)
+      throws SQLException {
+    try (Connection o = db.dataSource.getConnection()) {
+      o.setAutoCommit(false);
+      try (var s = o.createStatement()) {
+        s.executeUpdate("UPDATE " + db.table + " SET created_at = created_at");
+        for (int i = 0; i < 50; i++) {
+          s.executeUpdate("INSERT INTO " + filler + " VALUES (" + i + ")");
+        }
+        locked.countDown();
+        s.executeUpdate("UPDATE " + account + " SET v = v WHERE id = 1"); // waits for tx
+      }
+      o.commit();
+    }
+    return null;
+  }
+
+  private static long paymentCount(TestDatabase.Isolated db, String id) throws SQLException {
+    try (Connection c = db.dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM " + payments(db) + " WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 

@@ -21,14 +21,16 @@ class JdbcIdempotencyStoreBuilderTest {
                     .maxResultBytes(0)
                     .sweepInterval(Duration.ZERO)
                     .sweepBatchSize(0)
+                    .statementTimeout(Duration.ZERO)
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("(5 problems)")
+        .hasMessageContaining("(6 problems)")
         .hasMessageContaining("dataSource is required")
         .hasMessageContaining("tableName must be an unquoted identifier")
         .hasMessageContaining("maxResultBytes must be at least 1")
         .hasMessageContaining("sweepInterval must be positive")
-        .hasMessageContaining("sweepBatchSize must be between 1 and 100000");
+        .hasMessageContaining("sweepBatchSize must be between 1 and 100000")
+        .hasMessageContaining("statementTimeout must be positive");
   }
 
   @Test
