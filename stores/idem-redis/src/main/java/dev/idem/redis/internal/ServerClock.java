@@ -32,6 +32,7 @@ public final class ServerClock {
   private volatile boolean measured;
 
   /**
+   * @param commands the connection's commands; what it throws, the first measurement throws as is
    * @param failure turns a failed first measurement into the exception the caller throws
    */
   public ServerClock(
@@ -81,8 +82,11 @@ public final class ServerClock {
   }
 
   private void measureNow() {
+    // Outside the try: a failure to connect is already the caller's exception, and says so better
+    // than "cannot read the server's clock".
+    RedisClusterAsyncCommands<byte[], byte[]> connected = commands.get();
     try {
-      record(commands.get().time().get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+      record(connected.time().get(timeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failure.apply(e);
