@@ -101,6 +101,14 @@ public interface Idempotency extends AutoCloseable {
   KeyPolicy keyPolicy();
 
   /**
+   * The largest encoded result this engine's store keeps ({@link
+   * dev.idem.spi.IdempotencyStore#maxResultBytes()}); {@link Long#MAX_VALUE} when it has no limit.
+   * A larger result is not stored and the key is released ({@link
+   * Outcome.Storage#RESULT_TOO_LARGE}).
+   */
+  long maxResultBytes();
+
+  /**
    * The digest a (scope, key) pair is stored under, as the store sees it.
    *
    * @throws NullPointerException if an argument is null

@@ -291,6 +291,11 @@ public final class Engine implements Idempotency {
   }
 
   @Override
+  public long maxResultBytes() {
+    return store.maxResultBytes();
+  }
+
+  @Override
   public StoreKey storeKey(String scope, String key) {
     return digester.digest(
         Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(key, "key"));

@@ -78,6 +78,16 @@ public interface IdempotencyStore extends AutoCloseable {
    */
   Optional<IdempotencyRecord> find(StoreKey key);
 
+  /**
+   * The largest result {@link #complete} accepts, in bytes; a longer one throws {@link
+   * ResultTooLargeException}. {@link Long#MAX_VALUE} (the default) for a store with no limit of its
+   * own. Callers that can store something smaller in place of a result too large (the HTTP layer
+   * stores a short problem and keeps the key) read it here, before completing.
+   */
+  default long maxResultBytes() {
+    return Long.MAX_VALUE;
+  }
+
   /** Releases the store's own resources; a client passed in by the caller stays open. */
   @Override
   default void close() {}

@@ -65,10 +65,10 @@ import org.jspecify.annotations.Nullable;
  * route so do 5xx answers. A handler that throws is answered with a 500 problem that is stored (its
  * side effects may have happened), or released on a retryable route. A response body over the
  * route's limit, or whose stored form is over the store's own limit ({@link
- * Builder#maxStoredBytes}), is sent in full to this client, but a {@link
- * ProblemType#RESPONSE_TOO_LARGE} problem is stored in its place: never a truncated body, and the
- * key is kept, because the work was done. A store that refuses a result this layer was not told was
- * too large (its limit unset here) makes the engine release the key; the problem is then stored
+ * Idempotency#maxResultBytes()}, or {@link Builder#maxStoredBytes}), is sent in full to this
+ * client, but a {@link ProblemType#RESPONSE_TOO_LARGE} problem is stored in its place: never a
+ * truncated body, and the key is kept, because the work was done. A store that refuses a result
+ * anyway (a limit it does not report) makes the engine release the key; the problem is then stored
  * under a new claim at once, so only a retry racing that moment can run the handler again.
  *
  * <p>Immutable and thread-safe.
@@ -106,7 +106,10 @@ public final class HttpIdempotency {
     this.defaults = builder.defaults;
     this.allowList = builder.allowList;
     this.observer = builder.observer;
-    this.maxStoredBytes = builder.maxStoredBytes;
+    this.maxStoredBytes =
+        builder.maxStoredBytes != null
+            ? builder.maxStoredBytes
+            : Math.max(MIN_STORED_BYTES, idempotency.maxResultBytes());
   }
 
   /** A builder; use it once. */
@@ -497,8 +500,8 @@ public final class HttpIdempotency {
   }
 
   /**
-   * The largest encoded response stored as it is; {@link Long#MAX_VALUE} when the store's limit is
-   * unknown.
+   * The largest encoded response stored as it is: {@link Builder#maxStoredBytes} if set, else the
+   * store's limit ({@link Idempotency#maxResultBytes()}; {@link Long#MAX_VALUE} when it has none).
    */
   public long maxStoredBytes() {
     return maxStoredBytes;
@@ -534,7 +537,7 @@ public final class HttpIdempotency {
     private RoutePolicy defaults = RoutePolicy.ofDefaults();
     private HeaderAllowList allowList = HeaderAllowList.ofDefaults();
     private HttpObserver observer = HttpObserver.NONE;
-    private long maxStoredBytes = Long.MAX_VALUE;
+    private @Nullable Long maxStoredBytes;
     private final List<String> alreadySet = new ArrayList<>();
 
     private Builder() {}
@@ -627,11 +630,10 @@ public final class HttpIdempotency {
 
     /**
      * The largest stored response, in its encoded form (status, allow-listed headers, body and
-     * framing), that the engine's store accepts: its result limit, e.g. {@code
-     * JdbcIdempotencyStore.maxResultBytes()}. A response whose stored form is larger is stored as a
-     * {@link ProblemType#RESPONSE_TOO_LARGE} problem while the key is kept, exactly like a body
-     * over the route's limit. Default: no limit known; a store that refuses a result is then
-     * handled after the fact (see the class description).
+     * framing), that the engine's store accepts. A response whose stored form is larger is stored
+     * as a {@link ProblemType#RESPONSE_TOO_LARGE} problem while the key is kept, exactly like a
+     * body over the route's limit. Default: the store's own limit, {@link
+     * Idempotency#maxResultBytes()}; set it only for a store that does not report its limit.
      *
      * @throws IllegalStateException if already set
      */
@@ -660,7 +662,7 @@ public final class HttpIdempotency {
                 + "): bodies in between would be refused with 413; raise the fingerprinter's"
                 + " limit or lower the route's");
       }
-      if (maxStoredBytes < MIN_STORED_BYTES) {
+      if (maxStoredBytes != null && maxStoredBytes < MIN_STORED_BYTES) {
         problems.add(
             "maxStoredBytes must be at least "
                 + MIN_STORED_BYTES

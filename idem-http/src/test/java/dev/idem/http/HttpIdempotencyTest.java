@@ -379,9 +379,18 @@ class HttpIdempotencyTest {
     assertThat(runs).hasValue(1);
   }
 
-  /** An in-memory store that refuses results over {@code limit} bytes, as the JDBC store does. */
-  private static IdempotencyStore limitedTo(long limit, IdempotencyStore delegate) {
+  /**
+   * An in-memory store that refuses results over {@code limit} bytes, as the JDBC store does, and
+   * reports that limit only if {@code reports}.
+   */
+  private static IdempotencyStore limitedTo(
+      long limit, boolean reports, IdempotencyStore delegate) {
     return new IdempotencyStore() {
+      @Override
+      public long maxResultBytes() {
+        return reports ? limit : Long.MAX_VALUE;
+      }
+
       @Override
       public AcquireResult acquire(StoreKey key, Fingerprint fingerprint, Duration lease) {
         return delegate.acquire(key, fingerprint, lease);
@@ -441,7 +450,7 @@ class HttpIdempotencyTest {
   void aResponseOverTheStoresLimitButUnderTheRoutesKeepsTheKeyWhenTheLimitIsKnown() {
     try (Idempotency limited =
         Idempotency.builder()
-            .store(limitedTo(STORE_LIMIT, InMemoryIdempotencyStore.ofDefaults()))
+            .store(limitedTo(STORE_LIMIT, false, InMemoryIdempotencyStore.ofDefaults()))
             .build()) {
       assertProblemStoredAndKeyKept(
           HttpIdempotency.builder().idempotency(limited).maxStoredBytes(STORE_LIMIT).build());
@@ -449,10 +458,34 @@ class HttpIdempotencyTest {
   }
 
   @Test
+  void theStoresReportedLimitIsTheDefault() {
+    AtomicInteger refused = new AtomicInteger();
+    IdempotencyStore reporting =
+        limitedTo(STORE_LIMIT, true, InMemoryIdempotencyStore.ofDefaults());
+    try (Idempotency limited =
+        Idempotency.builder()
+            .store(reporting)
+            .observer(
+                new dev.idem.IdempotencyObserver() {
+                  @Override
+                  public void onResultTooLarge(long size, long limit) {
+                    refused.incrementAndGet();
+                  }
+                })
+            .build()) {
+      HttpIdempotency protocol = HttpIdempotency.builder().idempotency(limited).build();
+      assertThat(protocol.maxStoredBytes()).isEqualTo(STORE_LIMIT);
+      assertProblemStoredAndKeyKept(protocol);
+      // Decided before completing: the store never had to refuse, so the key was never released.
+      assertThat(refused).hasValue(0);
+    }
+  }
+
+  @Test
   void aResponseTheStoreRefusesKeepsTheKeyEvenWhenTheLimitIsUnknown() {
     try (Idempotency limited =
         Idempotency.builder()
-            .store(limitedTo(STORE_LIMIT, InMemoryIdempotencyStore.ofDefaults()))
+            .store(limitedTo(STORE_LIMIT, false, InMemoryIdempotencyStore.ofDefaults()))
             .build()) {
       assertProblemStoredAndKeyKept(HttpIdempotency.builder().idempotency(limited).build());
     }

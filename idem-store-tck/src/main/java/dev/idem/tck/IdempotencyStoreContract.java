@@ -10,6 +10,7 @@ import dev.idem.spi.IdempotencyRecord;
 import dev.idem.spi.IdempotencyStore;
 import dev.idem.spi.LeaseToken;
 import dev.idem.spi.RecordState;
+import dev.idem.spi.ResultTooLargeException;
 import dev.idem.spi.StoreKey;
 import dev.idem.spi.WriteResult;
 import java.nio.charset.StandardCharsets;
@@ -535,6 +536,33 @@ public abstract class IdempotencyStoreContract {
 
       assertThat(store.acquire(key, fingerprint("a"), lease()))
           .isInstanceOf(AcquireResult.Completed.class);
+    }
+  }
+
+  @Nested
+  @DisplayName("Result limit")
+  class ResultLimit {
+    @Test
+    @DisplayName("keeps a result of its reported limit and refuses one byte more, writing nothing")
+    void reportedLimitIsTheRealOne() {
+      long limit = store.maxResultBytes();
+      StoreKey key = freshKey();
+      LeaseToken token = acquireOrFail(key, fingerprint("a"));
+      if (limit == Long.MAX_VALUE) {
+        // No limit reported: a result larger than any store's default must be kept.
+        byte[] large = new byte[4 << 20];
+        assertThat(store.complete(key, token, large, retention())).isEqualTo(WriteResult.APPLIED);
+        assertThat(store.find(key).orElseThrow().result()).hasSize(large.length);
+        return;
+      }
+      assertThat(limit).as("a reported limit a test can exercise").isBetween(1L, 64L << 20);
+      assertThatThrownBy(() -> store.complete(key, token, new byte[(int) limit + 1], retention()))
+          .isInstanceOf(ResultTooLargeException.class);
+      assertThat(store.find(key).orElseThrow().state())
+          .as("refused: still in progress under the same lease")
+          .isEqualTo(RecordState.IN_PROGRESS);
+      assertThat(store.complete(key, token, new byte[(int) limit], retention()))
+          .isEqualTo(WriteResult.APPLIED);
     }
   }
 

@@ -98,6 +98,11 @@ final class ClaimTracker {
     }
 
     @Override
+    public long maxResultBytes() {
+      return delegate.maxResultBytes();
+    }
+
+    @Override
     public String toString() {
       return delegate.toString();
     }

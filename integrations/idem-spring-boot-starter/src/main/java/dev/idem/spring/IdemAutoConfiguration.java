@@ -49,16 +49,6 @@ import org.springframework.context.annotation.Import;
 })
 public class IdemAutoConfiguration {
 
-  /** idem-jdbc is optional: its classes are touched only when it is on the class path. */
-  private static final boolean JDBC_PRESENT =
-      org.springframework.util.ClassUtils.isPresent(
-          "dev.idem.jdbc.JdbcIdempotencyStore", IdemAutoConfiguration.class.getClassLoader());
-
-  /** idem-redis is optional, like idem-jdbc. */
-  private static final boolean REDIS_PRESENT =
-      org.springframework.util.ClassUtils.isPresent(
-          "dev.idem.redis.RedisIdempotencyStore", IdemAutoConfiguration.class.getClassLoader());
-
   /** Creates the configuration; Spring calls it. */
   public IdemAutoConfiguration() {}
 
@@ -138,8 +128,7 @@ public class IdemAutoConfiguration {
       IdemProperties properties,
       Idempotency idempotency,
       ObjectProvider<HttpObserver> observers,
-      ObjectProvider<ScopeResolver> scopeResolvers,
-      ObjectProvider<IdempotencyStore> stores) {
+      ObjectProvider<ScopeResolver> scopeResolvers) {
     List<String> problems = new ArrayList<>();
     IdemProperties.Http http = properties.getHttp();
     HttpIdempotency.Builder builder = HttpIdempotency.builder().idempotency(idempotency);
@@ -175,15 +164,6 @@ public class IdemAutoConfiguration {
       }
     } catch (IllegalArgumentException e) {
       problems.add("idem.http.max-body-size: " + e.getMessage());
-    }
-    // A response under the HTTP limit but over the store's would make the engine release the key;
-    // told the store's limit, the protocol stores its small problem instead and keeps the key.
-    IdempotencyStore store = stores.getIfUnique();
-    if (store != null && JDBC_PRESENT) {
-      IdemStoreConfigurations.Jdbc.resultLimitOf(store).ifPresent(builder::maxStoredBytes);
-    }
-    if (store != null && REDIS_PRESENT) {
-      IdemStoreConfigurations.Redis.resultLimitOf(store).ifPresent(builder::maxStoredBytes);
     }
     List<HttpObserver> all = observers.orderedStream().toList();
     if (!all.isEmpty()) {

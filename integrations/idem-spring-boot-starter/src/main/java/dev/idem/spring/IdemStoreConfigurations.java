@@ -71,13 +71,6 @@ final class IdemStoreConfigurations {
                   : maxBodyBytes + Jdbc.STORED_RESPONSE_ALLOWANCE));
     }
 
-    /** The store's result limit, for {@code HttpIdempotency.Builder.maxStoredBytes}, if known. */
-    static java.util.OptionalLong resultLimitOf(IdempotencyStore store) {
-      return store instanceof RedisIdempotencyStore redis
-          ? java.util.OptionalLong.of(redis.maxResultBytes())
-          : java.util.OptionalLong.empty();
-    }
-
     @Bean
     @ConditionalOnMissingBean(IdempotencyStore.class)
     RedisIdempotencyStore idempotencyStore(
@@ -135,13 +128,6 @@ final class IdemStoreConfigurations {
           maxBodyBytes > Long.MAX_VALUE - STORED_RESPONSE_ALLOWANCE
               ? Long.MAX_VALUE
               : maxBodyBytes + STORED_RESPONSE_ALLOWANCE);
-    }
-
-    /** The store's result limit, for {@code HttpIdempotency.Builder.maxStoredBytes}, if known. */
-    static java.util.OptionalLong resultLimitOf(IdempotencyStore store) {
-      return store instanceof JdbcIdempotencyStore jdbc
-          ? java.util.OptionalLong.of(jdbc.maxResultBytes())
-          : java.util.OptionalLong.empty();
     }
 
     @Bean

@@ -233,10 +233,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return tableName;
   }
 
-  /**
-   * The largest result {@link #complete} stores, in bytes. Callers that can store something smaller
-   * in place of a larger result (the HTTP layer's {@code maxStoredBytes}) read it from here.
-   */
+  /** The largest result {@link #complete} stores, in bytes ({@link Builder#maxResultBytes}). */
+  @Override
   public long maxResultBytes() {
     return maxResultBytes;
   }

@@ -343,7 +343,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     connector.close();
   }
 
-  /** The largest result {@link #complete} stores, in bytes. */
+  /** The largest result {@link #complete} stores, in bytes ({@link Builder#maxResultBytes}). */
+  @Override
   public long maxResultBytes() {
     return maxResultBytes;
   }
