@@ -22,6 +22,20 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 final class IdemStoreConfigurations {
   private IdemStoreConfigurations() {}
 
+  /**
+   * Room for the status, stored headers and framing around a body of {@code
+   * idem.http.max-body-size} bytes: with equal limits a body just under the HTTP limit was over the
+   * store's, and the key was released.
+   */
+  static final long STORED_RESPONSE_ALLOWANCE = 64 * 1024;
+
+  /** The stored size of the largest response body the HTTP layer keeps, saturating. */
+  static long largestStoredResponse(long maxBodyBytes) {
+    return maxBodyBytes > Long.MAX_VALUE - STORED_RESPONSE_ALLOWANCE
+        ? Long.MAX_VALUE
+        : maxBodyBytes + STORED_RESPONSE_ALLOWANCE;
+  }
+
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnProperty(
       prefix = "idem.store",
@@ -57,18 +71,15 @@ final class IdemStoreConfigurations {
   @ConditionalOnClass({RedisIdempotencyStore.class, LettuceConnectionFactory.class})
   static class Redis {
     /**
-     * The Redis store's limit: as the JDBC store's ({@link Jdbc#STORED_RESPONSE_ALLOWANCE} above
-     * {@code idem.http.max-body-size}, never below its own default), but no more than a Redis
-     * string holds; a response above that is stored as the too-large problem, the key kept.
+     * The Redis store's limit: room for the largest response stored, never below its own default,
+     * but no more than a Redis string holds; a response above that is stored as the too-large
+     * problem, the key kept.
      */
     static long resultLimit(long maxBodyBytes) {
       return Math.min(
           RedisIdempotencyStore.MAX_RESULT_BYTES_LIMIT,
           Math.max(
-              RedisIdempotencyStore.DEFAULT_MAX_RESULT_BYTES,
-              maxBodyBytes > Long.MAX_VALUE - Jdbc.STORED_RESPONSE_ALLOWANCE
-                  ? Long.MAX_VALUE
-                  : maxBodyBytes + Jdbc.STORED_RESPONSE_ALLOWANCE));
+              RedisIdempotencyStore.DEFAULT_MAX_RESULT_BYTES, largestStoredResponse(maxBodyBytes)));
     }
 
     @Bean
@@ -114,20 +125,10 @@ final class IdemStoreConfigurations {
   @ConditionalOnProperty(prefix = "idem.store", name = "type", havingValue = "jdbc")
   @ConditionalOnClass({JdbcIdempotencyStore.class, DataSourceUtils.class})
   static class Jdbc {
-    /**
-     * Room for the status, stored headers and framing around a body of {@code
-     * idem.http.max-body-size} bytes: with equal limits a body just under the HTTP limit was over
-     * the store's, and the key was released.
-     */
-    static final long STORED_RESPONSE_ALLOWANCE = 64 * 1024;
-
-    /** The JDBC store's limit: at least its default, and room for the largest body stored. */
+    /** The JDBC store's limit: at least its default, and room for the largest response stored. */
     static long resultLimit(long maxBodyBytes) {
       return Math.max(
-          JdbcIdempotencyStore.DEFAULT_MAX_RESULT_BYTES,
-          maxBodyBytes > Long.MAX_VALUE - STORED_RESPONSE_ALLOWANCE
-              ? Long.MAX_VALUE
-              : maxBodyBytes + STORED_RESPONSE_ALLOWANCE);
+          JdbcIdempotencyStore.DEFAULT_MAX_RESULT_BYTES, largestStoredResponse(maxBodyBytes));
     }
 
     @Bean
