@@ -213,6 +213,12 @@ class HttpIdempotencyTest {
                 "content-length", List.of("3"),
                 "content-type", List.of("application/x-www-form-urlencoded")),
             new byte[0]);
+    return view(request, request.body(), Optional.of(standIn.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** {@code request} as an adapter shows it, with its own body stream and recovered body. */
+  private static HttpRequestView view(
+      Request request, InputStream body, Optional<byte[]> consumedBody) {
     return new HttpRequestView() {
       @Override
       public String method() {
@@ -236,12 +242,12 @@ class HttpIdempotencyTest {
 
       @Override
       public InputStream body() {
-        return request.body();
+        return body;
       }
 
       @Override
       public Optional<byte[]> consumedBody() {
-        return Optional.of(standIn.getBytes(StandardCharsets.UTF_8));
+        return consumedBody;
       }
     };
   }
@@ -271,40 +277,16 @@ class HttpIdempotencyTest {
     for (String declared : List.of("3000000000", "500000000")) {
       AtomicInteger largestRead = new AtomicInteger();
       Request request = declaring(declared, "hello");
-      HttpRequestView watched =
-          new HttpRequestView() {
+      InputStream watchedBody =
+          new java.io.FilterInputStream(request.body()) {
             @Override
-            public String method() {
-              return request.method();
-            }
-
-            @Override
-            public String route() {
-              return request.route();
-            }
-
-            @Override
-            public List<String> headers(String name) {
-              return request.headers(name);
-            }
-
-            @Override
-            public @Nullable String principal() {
-              return null;
-            }
-
-            @Override
-            public InputStream body() {
-              return new java.io.FilterInputStream(request.body()) {
-                @Override
-                public int read(byte[] b, int off, int len) throws java.io.IOException {
-                  // The room offered is the buffer allocated for the body so far.
-                  largestRead.accumulateAndGet(len, Math::max);
-                  return super.read(b, off, len);
-                }
-              };
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+              // The room offered is the buffer allocated for the body so far.
+              largestRead.accumulateAndGet(len, Math::max);
+              return super.read(b, off, len);
             }
           };
+      HttpRequestView watched = view(request, watchedBody, Optional.empty());
       Decision decision = http.handle(watched, huge, this::created);
       assertThat(((Decision.Rejected) decision).response().status()).as(declared).isEqualTo(500);
       assertThat(largestRead.get()).as(declared).isLessThanOrEqualTo(8192);
